@@ -151,6 +151,44 @@ public sealed class Tape
         return (high << 32) | low;
     }
 
+    /// <summary>Records every element of <paramref name="values"/> (a callee's gradient, for example).</summary>
+    public void PushRange(ReadOnlySpan<double> values)
+    {
+        while (_doubles.Length - _doubleCount < values.Length)
+        {
+            Array.Resize(ref _doubles, _doubles.Length * 2);
+        }
+
+        values.CopyTo(_doubles.AsSpan(_doubleCount));
+        _doubleCount += values.Length;
+    }
+
+    /// <summary>Records every element of <paramref name="values"/>.</summary>
+    public void PushRange(ReadOnlySpan<float> values)
+    {
+        while (_floats.Length - _floatCount < values.Length)
+        {
+            Array.Resize(ref _floats, _floats.Length * 2);
+        }
+
+        values.CopyTo(_floats.AsSpan(_floatCount));
+        _floatCount += values.Length;
+    }
+
+    /// <summary>Takes back the last <paramref name="length"/> recorded doubles, as a span valid until the next push.</summary>
+    public ReadOnlySpan<double> PopDoubles(int length)
+    {
+        _doubleCount -= length;
+        return _doubles.AsSpan(_doubleCount, length);
+    }
+
+    /// <summary>Takes back the last <paramref name="length"/> recorded floats, as a span valid until the next push.</summary>
+    public ReadOnlySpan<float> PopSingles(int length)
+    {
+        _floatCount -= length;
+        return _floats.AsSpan(_floatCount, length);
+    }
+
     /// <summary>Records a reference (an array the forward sweep replaces, for example).</summary>
     public void PushObject(object? value)
     {

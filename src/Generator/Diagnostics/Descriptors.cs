@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace DiffGen.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic DiffGen reports, in one catalog. Ranges: DG00xx the declaration's shape, DG01xx what lowering
+/// the body finds, DG02xx use of the API (<c>[DerivativeOf]</c>), DG09xx internal. Each has a page
+/// <c>docs/diagnostics/DGxxxx.md</c> with a wrong and a right example.
+/// </summary>
+internal static class Descriptors
+{
+    private const string HelpRoot = "https://github.com/diffgen/DiffGen/blob/main/docs/diagnostics/";
+    private const string Declaration = "DiffGen.Declaration";
+    private const string Body = "DiffGen.Body";
+    private const string Api = "DiffGen.Api";
+    private const string Internal = "DiffGen.Internal";
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "DG0001", Declaration,
+        "The type containing a [Differentiable] method must be partial",
+        "'{0}' must be declared partial so that DiffGen can add '{1}' to it");
+
+    public static readonly DiagnosticDescriptor ReturnTypeNotDifferentiable = Error(
+        "DG0002", Declaration,
+        "A [Differentiable] method must return double or float",
+        "'{0}' returns '{1}'; a [Differentiable] method must return double or float");
+
+    public static readonly DiagnosticDescriptor ParameterNotSupported = Error(
+        "DG0003", Declaration,
+        "A parameter of a [Differentiable] method has a form DiffGen cannot differentiate",
+        "Parameter '{0}' is {1}; pass differentiable values by value (double, float, double[], float[], Span<T> or ReadOnlySpan<T>), or mark it [NoDiff]");
+
+    public static readonly DiagnosticDescriptor MethodShapeNotSupported = Error(
+        "DG0004", Declaration,
+        "This kind of method cannot be [Differentiable]",
+        "'{0}' is {1}; a [Differentiable] method must be an ordinary non-generic method with a body");
+
+    public static readonly DiagnosticDescriptor NoDerivative = Error(
+        "DG0101", Body,
+        "A call on the differentiable path has no derivative",
+        "'{0}' has no derivative: mark it [Differentiable], declare one with [DerivativeOf], or wrap what flows into it in WithoutDerivative(...) if no gradient should pass");
+
+    public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
+        "DG0102", Body,
+        "A construct in a [Differentiable] method is not supported",
+        "{0} is not supported in a [Differentiable] method{1}");
+
+    public static readonly DiagnosticDescriptor CapturedDifferentiableValue = Error(
+        "DG0103", Body,
+        "A lambda or local function uses a differentiable value",
+        "This {0} uses '{1}', which carries a derivative; DiffGen cannot differentiate through it. Compute the value in the method body, or wrap it in WithoutDerivative(...) if no gradient should pass");
+
+    public static readonly DiagnosticDescriptor WriteToParameter = Error(
+        "DG0104", Body,
+        "A [Differentiable] method writes into a parameter's elements",
+        "Writing into the elements of parameter '{0}' is not supported on the differentiable path; copy it into a local array (new {1}[n]) or a stackalloc span and write there");
+
+    public static readonly DiagnosticDescriptor StackAllocInLoop = Error(
+        "DG0105", Body,
+        "stackalloc inside a loop in a [Differentiable] method",
+        "'stackalloc' inside a loop is not supported in a [Differentiable] method (each iteration would need its own buffer until the reverse sweep); allocate the buffer once before the loop");
+
+    public static readonly DiagnosticDescriptor RefAliasing = Error(
+        "DG0106", Body,
+        "A reference alias of differentiable data",
+        "{0} makes another name for differentiable data '{1}'; DiffGen cannot follow derivatives through aliases. Read and write the data through its own name");
+
+    public static readonly DiagnosticDescriptor CalleeNotDifferentiable = Error(
+        "DG0107", Body,
+        "A called [Differentiable] method cannot be differentiated",
+        "'{0}' is [Differentiable] but DiffGen could not differentiate it (see its own errors), so this call has no derivative");
+
+    public static readonly DiagnosticDescriptor ArrayReassigned = Error(
+        "DG0108", Body,
+        "A differentiable array variable is reassigned or aliased",
+        "'{0}' holds differentiable data and is {1}; give each array its own variable, assigned once where it is created");
+
+    public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
+        "DG0201", Api,
+        "The target of [DerivativeOf] does not exist",
+        "[DerivativeOf] names '{0}', but {1}");
+
+    public static readonly DiagnosticDescriptor DerivativeSignatureMismatch = Error(
+        "DG0202", Api,
+        "A [DerivativeOf] method does not have the signature its target needs",
+        "'{0}' is declared as the derivative of '{1}', so its signature must be: {2}");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "DG0901", Internal,
+        "DiffGen failed unexpectedly",
+        "DiffGen could not process '{0}': {1}. Please report this with the method's code.");
+
+    /// <summary>Every descriptor, by id.</summary>
+    public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
+        NotPartial, ReturnTypeNotDifferentiable, ParameterNotSupported, MethodShapeNotSupported,
+        NoDerivative, UnsupportedConstruct, CapturedDifferentiableValue, WriteToParameter, StackAllocInLoop,
+        RefAliasing, CalleeNotDifferentiable, ArrayReassigned,
+        DerivativeTargetNotFound, DerivativeSignatureMismatch, InternalError);
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+
+    private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
+    {
+        var byId = new Dictionary<string, DiagnosticDescriptor>();
+        foreach (var d in descriptors)
+        {
+            byId.Add(d.Id, d);
+        }
+
+        return byId;
+    }
+}

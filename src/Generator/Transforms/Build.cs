@@ -1,0 +1,109 @@
+using DiffGen.Generator.Lowering;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Transforms;
+
+/// <summary>Builds IR expressions for derivative code, folding the trivial cases (<c>1 * x</c>, <c>-(-x)</c>).</summary>
+internal static class Build
+{
+    public static Literal Real(TypeRef type, double value) => Literals.Real(type, value);
+
+    public static bool IsOne(Expr e) => Literals.Value(e) is 1.0;
+
+    public static bool IsMinusOne(Expr e) => Literals.Value(e) is -1.0;
+
+    public static Expr Mul(Expr a, Expr b)
+    {
+        if (IsOne(a))
+        {
+            return b;
+        }
+
+        if (IsOne(b))
+        {
+            return a;
+        }
+
+        if (IsMinusOne(a))
+        {
+            return Neg(b);
+        }
+
+        if (IsMinusOne(b))
+        {
+            return Neg(a);
+        }
+
+        if (a is Unary { Op: UnaryOp.Negate } na)
+        {
+            return Neg(Mul(na.Operand, b));
+        }
+
+        if (b is Unary { Op: UnaryOp.Negate } nb)
+        {
+            return Neg(Mul(a, nb.Operand));
+        }
+
+        return new Binary(BinaryOp.Multiply, a, b, a.Type);
+    }
+
+    public static Expr Div(Expr a, Expr b)
+    {
+        if (IsOne(b))
+        {
+            return a;
+        }
+
+        if (a is Unary { Op: UnaryOp.Negate } na)
+        {
+            return Neg(Div(na.Operand, b));
+        }
+
+        return new Binary(BinaryOp.Divide, a, b, a.Type);
+    }
+
+    public static Expr Add(Expr a, Expr b) => new Binary(BinaryOp.Add, a, b, a.Type);
+
+    public static Expr Sub(Expr a, Expr b) => new Binary(BinaryOp.Subtract, a, b, a.Type);
+
+    public static Expr Neg(Expr a)
+    {
+        if (a is Unary { Op: UnaryOp.Negate } n)
+        {
+            return n.Operand;
+        }
+
+        if (Literals.Value(a) is double v && a.Type.IsReal)
+        {
+            return Real(a.Type, -v);
+        }
+
+        return new Unary(UnaryOp.Negate, a, a.Type);
+    }
+
+    public static Expr Square(Expr a) => new Binary(BinaryOp.Multiply, a, a, a.Type);
+
+    public static Expr Call(IntrinsicKind kind, string owner, TypeRef type, params Expr[] args) =>
+        new Intrinsic(kind, owner, new EquatableArray<Expr>(args), type);
+
+    public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(op, a, b, TypeRef.Bool);
+
+    public static Expr Cond(Expr condition, Expr whenTrue, Expr whenFalse) => new Conditional(condition, whenTrue, whenFalse, whenTrue.Type);
+
+    public static Expr Int(int value) => Literals.Int(value);
+
+    public static Expr AddInt(Expr a, int b)
+    {
+        if (b == 0)
+        {
+            return a;
+        }
+
+        if (Literals.Value(a) is double v && a.Type.Kind == TypeKind.Int)
+        {
+            return Int((int)v + b);
+        }
+
+        return b > 0 ? new Binary(BinaryOp.Add, a, Int(b), TypeRef.Int) : new Binary(BinaryOp.Subtract, a, Int(-b), TypeRef.Int);
+    }
+}

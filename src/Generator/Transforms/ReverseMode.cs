@@ -1,0 +1,1116 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DiffGen.Generator.Analysis;
+using DiffGen.Generator.Lowering;
+using DiffGen.Generator.Model;
+using static DiffGen.Generator.Transforms.Build;
+
+namespace DiffGen.Generator.Transforms;
+
+/// <summary>
+/// The reverse-mode transform: turns a lowered method into one IR body that runs the forward sweep (the original
+/// computation, recording what it overwrites and which way control went) and then the reverse sweep (adjoints,
+/// statement by statement in reverse order, restoring recorded values as it goes).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Values. The reverse sweep reads primal variables (operands of non-linear operations, indices). For such a
+/// variable, every assignment that may overwrite a value still needed records the old value before it and the reverse
+/// sweep restores it after undoing the assignment, so at each point of the reverse sweep every variable holds the value
+/// it had at the mirror point of the forward sweep. An assignment that runs at most once keeps its record in a local;
+/// inside a loop, on the tape.
+/// </para>
+/// <para>
+/// Control. Each <c>if</c> with something to reverse records its branch; each loop records its trip count (a counted
+/// <c>for</c> recomputes its index from it); a block with an early exit (<c>break</c>, <c>continue</c>,
+/// <c>return</c>) before its last statement records where it stopped. Records are pushed at the end of the construct,
+/// and an exit pushes the records of every construct it leaves, innermost first, so the reverse sweep always finds on
+/// top of the tape the record of the construct it is about to undo.
+/// </para>
+/// </remarks>
+internal sealed class ReverseMode
+{
+    private const string ReverseLabel = "_reverse";
+    private static readonly TypeRef TapeObject = new(TypeKind.Other, "object");
+
+    private readonly MethodModel _method;
+    private readonly Activity _activity;
+    private readonly int _primalLimit;
+    private readonly HashSet<int> _needed;
+    private readonly HashSet<int> _neededElements;
+    private readonly Dictionary<int, int> _assignments = new();
+    private readonly HashSet<int> _assignedInLoop = new();
+    private readonly HashSet<int> _countedIndices = new();
+    private readonly HashSet<int> _createdInLoop = new();
+    private readonly Dictionary<int, Var> _adjoints = new();
+    private readonly List<Var> _scalarAdjoints = new();
+    private readonly Dictionary<int, Var> _gradientParameters = new();
+    private readonly List<Frame> _frames = new();
+    private readonly HashSet<int> _reads = new();
+    private readonly HashSet<int> _elementReads = new();
+    private int _nextVar;
+    private int _nextName;
+    private int _loopDepth;
+    private bool _usesTape;
+
+    private ReverseMode(MethodModel method, HashSet<int> needed, HashSet<int> neededElements)
+    {
+        _method = method;
+        _activity = Activity.Analyze(method);
+        _primalLimit = method.NextVarId;
+        _nextVar = method.NextVarId;
+        _needed = needed;
+        _neededElements = neededElements;
+        IrWalker.Statements(method.Body, (statement, depth) =>
+        {
+            foreach (var v in AssignedVariables(statement))
+            {
+                _assignments[v.Id] = _assignments.TryGetValue(v.Id, out int n) ? n + 1 : 1;
+                if (depth > 0)
+                {
+                    _assignedInLoop.Add(v.Id);
+                }
+            }
+
+            if (statement is Loop { Index: { } index })
+            {
+                _countedIndices.Add(index.Id);
+            }
+
+            if (depth > 0 && statement is Assign { Target: VarRef { Var: var created }, Value: NewArray or StackAlloc })
+            {
+                _createdInLoop.Add(created.Id);
+            }
+        });
+    }
+
+    private enum FrameKind
+    {
+        Block,
+        If,
+        Loop,
+    }
+
+    /// <summary>Transforms <paramref name="method"/> (as lowered by the front end) into its gradient method.</summary>
+    public static GradientMethod Transform(MethodModel method)
+    {
+        var normalized = Normalizer.Run(method);
+
+        // Which primal values the reverse sweep reads decides which assignments must record; reading more can only
+        // add records (and so more reverse code, which may read more), so iterate to the fixed point.
+        var needed = new HashSet<int>();
+        var neededElements = new HashSet<int>();
+        for (int round = 0; ; round++)
+        {
+            var pass = new ReverseMode(normalized, needed, neededElements);
+            var result = pass.Run();
+            bool stable = pass._reads.IsSubsetOf(needed) && pass._elementReads.IsSubsetOf(neededElements);
+            if (stable || round > 8)
+            {
+                return result;
+            }
+
+            needed.UnionWith(pass._reads);
+            neededElements.UnionWith(pass._elementReads);
+        }
+    }
+
+    private GradientMethod Run()
+    {
+        var gradients = new List<Var>();
+        for (int i = 0; i < _method.Parameters.Count; i++)
+        {
+            var p = _method.Parameters[i];
+            if (p.Gradient == GradientKind.None)
+            {
+                continue;
+            }
+
+            var type = p.Gradient == GradientKind.Scalar ? p.Type : TypeRef.SpanOf(p.Type.Element!);
+            var output = new Var(_nextVar++, p.GradientName, type, VarKind.Parameter);
+            gradients.Add(output);
+            _gradientParameters[_method.ParameterVars[i].Id] = output;
+        }
+
+        var forward = new List<Stmt>();
+        for (int i = 0; i < _method.Parameters.Count; i++)
+        {
+            var p = _method.Parameters[i];
+            if (p.Gradient == GradientKind.Buffer)
+            {
+                var input = _method.ParameterVars[i];
+                forward.Add(new ExprStmt(RuntimeCall("PrepareGradient", TypeRef.Void,
+                    new VarRef(_gradientParameters[input.Id]), new VarRef(input),
+                    new Literal(Str, Quote(p.GradientName)), new Literal(Str, Quote(p.Name)))));
+            }
+        }
+
+        forward.Add(new Comment("Forward sweep: the original computation, recording what the reverse sweep needs."));
+        var reverse = BlockOf(_method.Body, forward, isTop: true);
+        bool usesGoto = ContainsGoto(forward);
+
+        var body = new List<Stmt>(forward);
+        if (usesGoto)
+        {
+            body.Add(new LabelStmt(ReverseLabel));
+        }
+
+        var reverseSection = new List<Stmt>();
+        if (_activity.IsActive(_method.Result) && !IsSingleAssignment(_method.Result))
+        {
+            reverseSection.Add(new Assign(new VarRef(Adjoint(_method.Result)), Real(_method.Result.Type, 1)));
+        }
+
+        foreach (var adjoint in _scalarAdjoints)
+        {
+            if (adjoint.Id != (_adjoints.TryGetValue(_method.Result.Id, out var r) ? r.Id : -1))
+            {
+                reverseSection.Insert(0, new Assign(new VarRef(adjoint), Real(adjoint.Type, 0)));
+            }
+        }
+
+        if (reverse.Count > 0 || reverseSection.Count > 0)
+        {
+            body.Add(new Comment("Reverse sweep: adjoints, from the result back to the inputs."));
+            body.AddRange(reverseSection);
+            body.AddRange(reverse);
+        }
+
+        for (int i = 0; i < _method.Parameters.Count; i++)
+        {
+            var p = _method.Parameters[i];
+            if (p.Gradient == GradientKind.Scalar)
+            {
+                var input = _method.ParameterVars[i];
+                Expr value = _activity.IsActive(input) ? new VarRef(Adjoint(input)) : Real(p.Type, 0);
+                body.Add(new Assign(new VarRef(_gradientParameters[input.Id]), value));
+            }
+        }
+
+        body.Add(new ReturnValue(new VarRef(_method.Result)));
+        return new GradientMethod(_method, new Block(body.ToEquatableArray()), gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty);
+    }
+
+    private static readonly TypeRef Str = new(TypeKind.Other, "string");
+
+    private static string Quote(string text) => "\"" + text + "\"";
+
+    private static Invoke RuntimeCall(string name, TypeRef type, params Expr[] args) =>
+        new(null, "global::DiffGen.CompilerServices.Adjoints", name, args.Select(a => new Argument(a, ArgKind.Value)).ToEquatableArray(), type,
+            CalleeInfo.NotDifferentiable(name, name), -1);
+
+    // ---------------------------------------------------------------- analysis helpers
+
+    private static IEnumerable<Var> AssignedVariables(Stmt statement)
+    {
+        switch (statement)
+        {
+            case Assign { Target: VarRef target } assign:
+                yield return target.Var;
+                if (assign.Value is Invoke assigned)
+                {
+                    foreach (var v in OutArguments(assigned))
+                    {
+                        yield return v;
+                    }
+                }
+
+                break;
+            case ExprStmt { Value: Invoke call }:
+                foreach (var v in OutArguments(call))
+                {
+                    yield return v;
+                }
+
+                break;
+        }
+    }
+
+    private static IEnumerable<Var> OutArguments(Invoke call)
+    {
+        foreach (var arg in call.Args)
+        {
+            if (arg.Kind is ArgKind.Out or ArgKind.Ref && arg.Value is VarRef v)
+            {
+                yield return v.Var;
+            }
+        }
+    }
+
+    private bool IsPrimal(Var v) => v.Id < _primalLimit;
+
+    private bool IsActive(Var v) => _activity.IsActive(v);
+
+    private bool IsActive(Expr e) => _activity.IsActive(e);
+
+    /// <summary>Assigned exactly once, outside any loop: its adjoint needs no reset and its old value no record.</summary>
+    private bool IsSingleAssignment(Var v) =>
+        v.Kind != VarKind.Parameter && _assignments.TryGetValue(v.Id, out int n) && n == 1 && !_assignedInLoop.Contains(v.Id);
+
+    /// <summary>Whether an assignment to <paramref name="v"/> must record the value it overwrites.</summary>
+    private bool NeedsRecord(Var v) =>
+        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && v.Kind != VarKind.This
+        && (v.Kind == VarKind.Parameter || !IsSingleAssignment(v));
+
+    /// <summary>Whether undoing <paramref name="statement"/> takes any code.</summary>
+    private bool HasReverse(Stmt statement)
+    {
+        switch (statement)
+        {
+            case Assign { Target: VarRef { Var: var v } } assign:
+                if (IsActive(v) || NeedsRecord(v))
+                {
+                    return true;
+                }
+
+                return assign.Value is Invoke assigned && OutArguments(assigned).Any(NeedsRecord);
+            case Assign { Target: ElementAt { Collection: VarRef { Var: var a } } }:
+                return IsActive(a) || _neededElements.Contains(a.Id);
+            case ExprStmt { Value: Invoke effect }:
+                return OutArguments(effect).Any(NeedsRecord);
+            case Block block:
+                return block.Statements.Any(HasReverse);
+            case If conditional:
+                return HasReverse(conditional.Then) || HasReverse(conditional.Else);
+            case Loop loop:
+                return HasReverse(loop.Body) || HasReverse(loop.Increment);
+            default:
+                return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- variables
+
+    private Var NewVar(string name, TypeRef type) => new(_nextVar++, name, type, VarKind.Temp);
+
+    private string NextName(string prefix) => prefix + (++_nextName).ToString(CultureInfo.InvariantCulture);
+
+    private Var Adjoint(Var v)
+    {
+        if (_gradientParameters.TryGetValue(v.Id, out var output) && output.Type.IsCollection)
+        {
+            return output;
+        }
+
+        if (!_adjoints.TryGetValue(v.Id, out var adjoint))
+        {
+            string name = "_d" + (v.Name.StartsWith("_", StringComparison.Ordinal) ? v.Name : "_" + v.Name);
+            TypeRef type = v.Type.IsReal
+                ? v.Type
+                : _createdInLoop.Contains(v.Id) ? TypeRef.ArrayOf(v.Type.Element!) : TypeRef.SpanOf(v.Type.Element!);
+            adjoint = NewVar(name, type);
+            _adjoints[v.Id] = adjoint;
+            if (type.IsReal)
+            {
+                _scalarAdjoints.Add(adjoint);
+            }
+        }
+
+        return adjoint;
+    }
+
+    /// <summary>Notes every primal variable that code of the reverse sweep reads.</summary>
+    private void NoteReads(Stmt statement)
+    {
+        foreach (var e in IrWalker.OwnExpressions(statement))
+        {
+            NoteReads(e);
+        }
+
+        switch (statement)
+        {
+            case Block b:
+                b.Statements.ToList().ForEach(NoteReads);
+                break;
+            case If i:
+                NoteReads(i.Then);
+                NoteReads(i.Else);
+                break;
+            case CountDown c:
+                NoteReads(c.Body);
+                break;
+        }
+    }
+
+    private void NoteReads(Expr expr)
+    {
+        if (expr is ElementAt { Collection: VarRef array } && IsPrimal(array.Var))
+        {
+            _elementReads.Add(array.Var.Id);
+        }
+
+        IrWalker.Reads(expr, v =>
+        {
+            if (IsPrimal(v))
+            {
+                _reads.Add(v.Id);
+            }
+        });
+        foreach (var child in IrWalker.Children(expr))
+        {
+            if (child is ElementAt)
+            {
+                NoteReads(child);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- records
+
+    /// <summary>Records <paramref name="place"/>'s current value before it is overwritten; returns how to restore it.</summary>
+    private Stmt Record(Expr place, List<Stmt> forward)
+    {
+        if (_loopDepth > 0)
+        {
+            _usesTape = true;
+            forward.Add(new TapePush(place));
+            var type = place.Type.Kind is TypeKind.Other or TypeKind.Array ? place.Type : place.Type;
+            return new Assign(place, new TapePop(type));
+        }
+
+        var saved = NewVar(NextName("_old"), place.Type);
+        forward.Add(new Assign(new VarRef(saved), place));
+        return new Assign(place, new VarRef(saved));
+    }
+
+    private Expr PopOrRead(Var local, TypeRef type, bool inLoop, List<Stmt> reverse)
+    {
+        if (!inLoop)
+        {
+            return new VarRef(local);
+        }
+
+        _usesTape = true;
+        var popped = NewVar(NextName("_rec"), type);
+        reverse.Add(new Assign(new VarRef(popped), new TapePop(type)));
+        return new VarRef(popped);
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    private sealed class Frame
+    {
+        public FrameKind Kind;
+        public bool Records;
+        public bool InLoop;
+        public Var? Record;
+        public Var? Broke;
+        public int LoopId = -1;
+        public int Current;
+        public int Count;
+        public bool IsTop;
+    }
+
+    /// <summary>Appends the forward sweep of <paramref name="block"/> to <paramref name="forward"/>; returns its reverse sweep.</summary>
+    private List<Stmt> BlockOf(Block block, List<Stmt> forward, bool isTop = false)
+    {
+        int count = block.Statements.Count;
+        var exits = new List<int>();
+        for (int k = 0; k < count - 1; k++)
+        {
+            if (ControlFlow.MayExit(block.Statements[k]))
+            {
+                exits.Add(k);
+            }
+        }
+
+        var frame = new Frame
+        {
+            Kind = FrameKind.Block,
+            InLoop = _loopDepth > 0,
+            Records = exits.Count > 0 && HasReverse(block),
+            Count = count,
+            IsTop = isTop,
+        };
+        if (frame.Records && !frame.InLoop)
+        {
+            frame.Record = NewVar(NextName("_exit"), TypeRef.Int);
+            forward.Add(new Assign(new VarRef(frame.Record), Int(count - 1)));
+        }
+
+        _frames.Add(frame);
+        var parts = new List<Stmt>[count];
+        for (int k = 0; k < count; k++)
+        {
+            frame.Current = k;
+            parts[k] = Statement(block.Statements[k], forward);
+        }
+
+        _frames.RemoveAt(_frames.Count - 1);
+        if (frame.Records && frame.InLoop && ControlFlow.EndReachable(block))
+        {
+            PushRecord(Int(count - 1), forward);
+        }
+
+        var reverse = new List<Stmt>();
+        if (!frame.Records)
+        {
+            for (int k = count - 1; k >= 0; k--)
+            {
+                reverse.AddRange(parts[k]);
+            }
+
+            return reverse;
+        }
+
+        // Undo only what ran: statement k ran if the block stopped at k or later.
+        var code = PopOrRead(frame.Record!, TypeRef.Int, frame.InLoop, reverse);
+        int end = count - 1;
+        for (int e = exits.Count - 1; e >= -1; e--)
+        {
+            int start = e >= 0 ? exits[e] + 1 : 0;
+            var segment = new List<Stmt>();
+            for (int k = end; k >= start; k--)
+            {
+                segment.AddRange(parts[k]);
+            }
+
+            if (segment.Count > 0)
+            {
+                if (e >= 0)
+                {
+                    reverse.Add(new If(Compare(BinaryOp.Greater, code, Int(exits[e])), new Block(segment.ToEquatableArray()), Block.Empty));
+                }
+                else
+                {
+                    reverse.AddRange(segment);
+                }
+            }
+
+            end = start - 1;
+        }
+
+        return reverse;
+    }
+
+    private void PushRecord(Expr value, List<Stmt> forward)
+    {
+        _usesTape = true;
+        forward.Add(new TapePush(value));
+    }
+
+    private List<Stmt> Statement(Stmt statement, List<Stmt> forward)
+    {
+        switch (statement)
+        {
+            case Assign { Value: Invoke call } assign when assign.Target is VarRef target && IsActive(target.Var) && call.Callee.Kind != CalleeKind.None:
+                return DifferentiableCall(assign, target.Var, call, forward);
+            case Assign assign:
+                return Assignment(assign, forward);
+            case ExprStmt expression:
+                return Effect(expression, forward);
+            case If conditional:
+                return Branch(conditional, forward);
+            case Loop loop:
+                return Repeat(loop, forward);
+            case Block block:
+            {
+                var inner = new List<Stmt>();
+                var reverse = BlockOf(block, inner);
+                forward.Add(new Block(inner.ToEquatableArray()));
+                return reverse;
+            }
+
+            case Break or Continue or Return:
+                Exit(statement, forward);
+                return new List<Stmt>();
+            default:
+                forward.Add(statement);
+                return new List<Stmt>();
+        }
+    }
+
+    private List<Stmt> Effect(ExprStmt statement, List<Stmt> forward)
+    {
+        var restores = new List<Stmt>();
+        if (statement.Value is Invoke call)
+        {
+            foreach (var v in OutArguments(call))
+            {
+                if (NeedsRecord(v))
+                {
+                    restores.Add(Record(new VarRef(v), forward));
+                }
+            }
+        }
+
+        forward.Add(statement);
+        restores.Reverse();
+        return restores;
+    }
+
+    private List<Stmt> Assignment(Assign assign, List<Stmt> forward)
+    {
+        var restores = new List<Stmt>();
+        Var? created = null;
+        switch (assign.Target)
+        {
+            case VarRef { Var: var v }:
+                if (NeedsRecord(v))
+                {
+                    restores.Add(Record(assign.Target, forward));
+                }
+
+                if (assign.Value is Invoke call)
+                {
+                    foreach (var o in OutArguments(call))
+                    {
+                        if (NeedsRecord(o))
+                        {
+                            restores.Add(Record(new VarRef(o), forward));
+                        }
+                    }
+                }
+
+                if (assign.Value is NewArray or StackAlloc && IsActive(v))
+                {
+                    created = v;
+                    if (_createdInLoop.Contains(v.Id))
+                    {
+                        restores.Add(Record(new VarRef(Adjoint(v)), forward));
+                    }
+                }
+
+                break;
+            case ElementAt { Collection: VarRef { Var: var array } } element when _neededElements.Contains(array.Id):
+                restores.Add(Record(element, forward));
+                break;
+        }
+
+        forward.Add(assign);
+        if (created is not null)
+        {
+            // The adjoint of an array created here: scratch from the tape when it is created once, an array of the
+            // same length when it is created anew in every iteration of a loop (the reverse sweep needs each one).
+            var adjoint = Adjoint(created);
+            var length = new LengthOf(new VarRef(created));
+            if (_createdInLoop.Contains(created.Id))
+            {
+                forward.Add(new Assign(new VarRef(adjoint), new NewArray(created.Type.Element!, length)));
+            }
+            else
+            {
+                _usesTape = true;
+                forward.Add(new Assign(new VarRef(adjoint), new TapeRent(created.Type.Element!, length)));
+            }
+        }
+
+        restores.Reverse();
+        var reverse = new List<Stmt>();
+        switch (assign.Target)
+        {
+            case VarRef { Var: var v } when IsActive(v) && created is null && assign.Value.Type.IsReal:
+            {
+                var seed = Seed(v, reverse);
+                Expr? result = null;
+                if (assign.Value is Intrinsic intrinsic && Derivatives.UsesResult(intrinsic.Kind))
+                {
+                    result = new VarRef(v);
+                    if (restores.Count > 0)
+                    {
+                        var captured = NewVar(NextName("_y"), v.Type);
+                        reverse.Add(new Assign(new VarRef(captured), new VarRef(v)));
+                        result = new VarRef(captured);
+                    }
+                }
+
+                reverse.AddRange(restores);
+                Propagate(assign.Value, seed, result, reverse);
+                break;
+            }
+
+            case ElementAt { Collection: VarRef { Var: var array } } element when IsActive(array):
+            {
+                var seed = NewVar(NextName("_s"), element.Type);
+                var adjointElement = new ElementAt(new VarRef(Adjoint(array)), element.Index, element.Type);
+                reverse.Add(new Assign(new VarRef(seed), adjointElement));
+                reverse.Add(new Assign(adjointElement, Real(element.Type, 0)));
+                reverse.AddRange(restores);
+                Propagate(assign.Value, new VarRef(seed), null, reverse);
+                break;
+            }
+
+            default:
+                reverse.AddRange(restores);
+                break;
+        }
+
+        if (reverse.Count > 0)
+        {
+            reverse.Insert(0, new CommentOf(assign));
+        }
+
+        reverse.ForEach(NoteReads);
+        return reverse;
+    }
+
+    /// <summary>The adjoint flowing into an assignment to <paramref name="v"/>, taken (and reset) from its adjoint variable.</summary>
+    private Expr Seed(Var v, List<Stmt> reverse)
+    {
+        if (v.Kind == VarKind.Result && IsSingleAssignment(v))
+        {
+            return Real(v.Type, 1);
+        }
+
+        var adjoint = Adjoint(v);
+        if (IsSingleAssignment(v))
+        {
+            return new VarRef(adjoint);
+        }
+
+        var seed = NewVar(NextName("_s"), v.Type);
+        reverse.Add(new Assign(new VarRef(seed), new VarRef(adjoint)));
+        reverse.Add(new Assign(new VarRef(adjoint), Real(v.Type, 0)));
+        return new VarRef(seed);
+    }
+
+    /// <summary><c>t = F(args)</c> where <c>F</c> has a derivative: call it, keep the partials, and use them in reverse.</summary>
+    private List<Stmt> DifferentiableCall(Assign assign, Var target, Invoke call, List<Stmt> forward)
+    {
+        var parameters = call.Callee.Parameters;
+        var outputs = new List<Argument>();
+        var scalarPartials = new List<(int Index, Var Partial)>();
+        var bufferPartials = new List<(int Index, Var Buffer, Expr Collection)>();
+        var restores = new List<Stmt>();
+        var after = new List<Stmt>();
+        bool inLoop = _loopDepth > 0;
+
+        if (NeedsRecord(target))
+        {
+            restores.Add(Record(assign.Target, forward));
+        }
+
+        for (int j = 0; j < parameters.Count && j < call.Args.Count; j++)
+        {
+            var p = parameters[j];
+            var arg = call.Args[j].Value;
+            if (p.Gradient == GradientKind.Scalar)
+            {
+                var partial = NewVar(NextName("_g"), p.Type);
+                if (inLoop && IsActive(arg))
+                {
+                    restores.Add(Record(new VarRef(partial), forward));
+                }
+
+                outputs.Add(new Argument(new VarRef(partial), ArgKind.Out));
+                if (IsActive(arg))
+                {
+                    scalarPartials.Add((j, partial));
+                }
+            }
+            else if (p.Gradient == GradientKind.Buffer)
+            {
+                var element = p.Type.Element!;
+                var buffer = NewVar(NextName("_gb"), TypeRef.SpanOf(element));
+                _usesTape = true;
+                if (inLoop)
+                {
+                    var mark = NewVar(NextName("_mark"), TypeRef.Int);
+                    forward.Add(new ScratchMark(mark, element));
+                    if (IsActive(arg))
+                    {
+                        after.Add(new TapePushSpan(new VarRef(buffer)));
+                    }
+
+                    after.Add(new ScratchRelease(mark, element));
+                }
+
+                forward.Add(new Assign(new VarRef(buffer), new TapeRent(element, new LengthOf(arg))));
+                outputs.Add(new Argument(new VarRef(buffer), ArgKind.Value));
+                if (IsActive(arg))
+                {
+                    bufferPartials.Add((j, buffer, arg));
+                }
+            }
+        }
+
+        forward.Add(new Assign(assign.Target, new DerivativeCall(call, outputs.ToEquatableArray()), assign.Site));
+        forward.AddRange(after);
+
+        var reverse = new List<Stmt> { new CommentOf(assign) };
+        var buffers = new Dictionary<int, Expr>();
+        for (int b = bufferPartials.Count - 1; b >= 0; b--)
+        {
+            var (index, buffer, collection) = bufferPartials[b];
+            if (inLoop)
+            {
+                var popped = NewVar(NextName("_gr"), TypeRef.ReadOnlySpanOf(buffer.Type.Element!));
+                reverse.Add(new Assign(new VarRef(popped), new TapePopSpan(buffer.Type.Element!, new LengthOf(collection))));
+                buffers[index] = new VarRef(popped);
+            }
+            else
+            {
+                buffers[index] = new VarRef(buffer);
+            }
+        }
+
+        var seed = Seed(target, reverse);
+        foreach (var (index, partial) in scalarPartials)
+        {
+            Propagate(call.Args[index].Value, Mul(seed, new VarRef(partial)), null, reverse);
+        }
+
+        foreach (var (index, _, collection) in bufferPartials)
+        {
+            var adjoint = CollectionAdjoint(collection);
+            reverse.Add(new ExprStmt(RuntimeCall("AddScaled", TypeRef.Void, adjoint, buffers[index], seed)));
+        }
+
+        restores.Reverse();
+        reverse.AddRange(restores);
+        reverse.ForEach(NoteReads);
+        return reverse;
+    }
+
+    private Expr CollectionAdjoint(Expr collection) => collection switch
+    {
+        VarRef v => new VarRef(Adjoint(v.Var)),
+        Model.Convert c => CollectionAdjoint(c.Operand),
+        _ => throw new InvalidOperationException("A differentiable collection argument must be a variable."),
+    };
+
+    private List<Stmt> Branch(If conditional, List<Stmt> forward)
+    {
+        bool records = HasReverse(conditional);
+        var frame = new Frame { Kind = FrameKind.If, InLoop = _loopDepth > 0, Records = records };
+        Expr condition = conditional.Condition;
+        if (records)
+        {
+            frame.Record = NewVar(NextName("_branch"), TypeRef.Bool);
+            forward.Add(new Assign(new VarRef(frame.Record), conditional.Condition));
+            condition = new VarRef(frame.Record);
+        }
+
+        _frames.Add(frame);
+        var thenForward = new List<Stmt>();
+        var thenReverse = BlockOf(conditional.Then, thenForward);
+        var elseForward = new List<Stmt>();
+        var elseReverse = BlockOf(conditional.Else, elseForward);
+        _frames.RemoveAt(_frames.Count - 1);
+
+        var forwardIf = new If(condition, new Block(thenForward.ToEquatableArray()), new Block(elseForward.ToEquatableArray()));
+        forward.Add(forwardIf);
+        if (!records)
+        {
+            return new List<Stmt>();
+        }
+
+        if (frame.InLoop && ControlFlow.EndReachable(forwardIf))
+        {
+            PushRecord(new VarRef(frame.Record!), forward);
+        }
+
+        var reverse = new List<Stmt>();
+        var taken = PopOrRead(frame.Record!, TypeRef.Bool, frame.InLoop, reverse);
+        if (thenReverse.Count == 0)
+        {
+            reverse.Add(new If(new Unary(UnaryOp.Not, taken, TypeRef.Bool), new Block(elseReverse.ToEquatableArray()), Block.Empty));
+        }
+        else
+        {
+            reverse.Add(new If(taken, new Block(thenReverse.ToEquatableArray()), new Block(elseReverse.ToEquatableArray())));
+        }
+
+        return reverse;
+    }
+
+    private List<Stmt> Repeat(Loop loop, List<Stmt> forward)
+    {
+        bool records = HasReverse(loop);
+        bool inLoop = _loopDepth > 0;
+        var frame = new Frame { Kind = FrameKind.Loop, InLoop = inLoop, Records = records, LoopId = loop.Id };
+        bool needsBroke = records && loop.Index is null && HasReverse(loop.Increment)
+            && (ControlFlow.Breaks(loop.Body, loop.Id) || ControlFlow.ContainsReturn(loop.Body));
+        if (records)
+        {
+            frame.Record = NewVar(NextName("_trips"), TypeRef.Int);
+            forward.Add(new Assign(new VarRef(frame.Record), Int(0)));
+            if (needsBroke)
+            {
+                frame.Broke = NewVar(NextName("_left"), TypeRef.Bool);
+                forward.Add(new Assign(new VarRef(frame.Broke), Literals.Bool(false)));
+            }
+        }
+
+        _frames.Add(frame);
+        _loopDepth++;
+        var bodyForward = new List<Stmt>();
+        if (records)
+        {
+            bodyForward.Add(new Assign(new VarRef(frame.Record!), AddInt(new VarRef(frame.Record!), 1)));
+        }
+
+        var bodyReverse = BlockOf(loop.Body, bodyForward);
+        var incrementForward = new List<Stmt>();
+        var incrementReverse = BlockOf(loop.Increment, incrementForward);
+        _loopDepth--;
+        _frames.RemoveAt(_frames.Count - 1);
+
+        var forwardLoop = loop with { Body = new Block(bodyForward.ToEquatableArray()), Increment = new Block(incrementForward.ToEquatableArray()) };
+        forward.Add(forwardLoop);
+        if (!records)
+        {
+            return new List<Stmt>();
+        }
+
+        if (inLoop && ControlFlow.EndReachable(forwardLoop))
+        {
+            PushRecord(new VarRef(frame.Record!), forward);
+            if (frame.Broke is not null)
+            {
+                PushRecord(new VarRef(frame.Broke), forward);
+            }
+        }
+
+        var reverse = new List<Stmt>();
+        Expr? broke = frame.Broke is null ? null : PopOrRead(frame.Broke, TypeRef.Bool, inLoop, reverse);
+        var trips = PopOrRead(frame.Record!, TypeRef.Int, inLoop, reverse);
+
+        if (loop.Index is { } index && loop.Start is { } start)
+        {
+            // A counted loop: recompute the index of each trip instead of recording it.
+            var reverseIndex = new Var(_nextVar++, index.Name, index.Type, VarKind.Local);
+            var body = bodyReverse.Select(s => Rewriter.Substitute(s, v => v.Id == index.Id ? reverseIndex : v)).ToList();
+            NoteReads(new ExprStmt(start));
+            if (loop.Step == 1)
+            {
+                reverse.Add(new CountDown(reverseIndex, AddInt(new Binary(BinaryOp.Add, start, trips, TypeRef.Int), -1), AddInt(start, -1), new Block(body.ToEquatableArray())));
+            }
+            else
+            {
+                var trip = NewVar(NextName("_trip"), TypeRef.Int);
+                body.Insert(0, new Assign(new VarRef(reverseIndex),
+                    new Binary(BinaryOp.Add, start, new Binary(BinaryOp.Multiply, AddInt(new VarRef(trip), -1), Int(loop.Step), TypeRef.Int), TypeRef.Int)));
+                reverse.Add(new CountDown(trip, trips, Int(0), new Block(body.ToEquatableArray())));
+            }
+
+            return reverse;
+        }
+
+        var counter = NewVar(NextName("_trip"), TypeRef.Int);
+        var iteration = new List<Stmt>();
+        if (incrementReverse.Count > 0)
+        {
+            // The increment ran after every trip except a last one that left by 'break' or 'return'.
+            Expr ranIncrement = broke is null
+                ? Literals.Bool(true)
+                : new Binary(BinaryOp.OrElse, Compare(BinaryOp.NotEqual, new VarRef(counter), trips), new Unary(UnaryOp.Not, broke, TypeRef.Bool), TypeRef.Bool);
+            if (broke is null)
+            {
+                iteration.AddRange(incrementReverse);
+            }
+            else
+            {
+                iteration.Add(new If(ranIncrement, new Block(incrementReverse.ToEquatableArray()), Block.Empty));
+            }
+        }
+
+        iteration.AddRange(bodyReverse);
+        reverse.Add(new CountDown(counter, trips, Int(0), new Block(iteration.ToEquatableArray())));
+        return reverse;
+    }
+
+    /// <summary>
+    /// A <c>break</c>, <c>continue</c> or <c>return</c>: first record, for every construct it leaves (innermost first),
+    /// what that construct would have recorded at its end, then jump.
+    /// </summary>
+    private void Exit(Stmt exit, List<Stmt> forward)
+    {
+        int targetLoop = exit switch { Break b => b.LoopId, Continue c => c.LoopId, _ => -1 };
+        for (int f = _frames.Count - 1; f >= 0; f--)
+        {
+            var frame = _frames[f];
+            if (frame.Kind == FrameKind.Loop && frame.LoopId == targetLoop)
+            {
+                if (exit is Break && frame.Broke is not null)
+                {
+                    forward.Add(new Assign(new VarRef(frame.Broke), Literals.Bool(true)));
+                }
+
+                break;
+            }
+
+            if (!frame.Records)
+            {
+                continue;
+            }
+
+            switch (frame.Kind)
+            {
+                case FrameKind.Block:
+                    if (frame.InLoop)
+                    {
+                        PushRecord(Int(frame.Current), forward);
+                    }
+                    else
+                    {
+                        forward.Add(new Assign(new VarRef(frame.Record!), Int(frame.Current)));
+                    }
+
+                    break;
+                case FrameKind.If:
+                    if (frame.InLoop)
+                    {
+                        PushRecord(new VarRef(frame.Record!), forward);
+                    }
+
+                    break;
+                case FrameKind.Loop:
+                    if (frame.Broke is not null)
+                    {
+                        forward.Add(new Assign(new VarRef(frame.Broke), Literals.Bool(true)));
+                    }
+
+                    if (frame.InLoop)
+                    {
+                        PushRecord(new VarRef(frame.Record!), forward);
+                        if (frame.Broke is not null)
+                        {
+                            PushRecord(new VarRef(frame.Broke), forward);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (exit is Return)
+        {
+            var innermost = _frames[_frames.Count - 1];
+            bool fallsThrough = _frames.Count == 1 && innermost.IsTop && innermost.Current == innermost.Count - 1;
+            if (!fallsThrough)
+            {
+                forward.Add(new GoTo(ReverseLabel));
+            }
+
+            return;
+        }
+
+        forward.Add(exit);
+    }
+
+    private static bool ContainsGoto(List<Stmt> statements)
+    {
+        bool found = false;
+        foreach (var s in statements)
+        {
+            IrWalker.Statements(s, (inner, _) => found |= inner is GoTo);
+        }
+
+        return found;
+    }
+
+    // ---------------------------------------------------------------- adjoints of expressions
+
+    /// <summary>Adds to the adjoints of the active variables in <paramref name="e"/> their share of <paramref name="seed"/>.</summary>
+    private void Propagate(Expr e, Expr seed, Expr? result, List<Stmt> reverse)
+    {
+        if (!IsActive(e))
+        {
+            return;
+        }
+
+        switch (e)
+        {
+            case VarRef v:
+                reverse.Add(new AddAssign(new VarRef(Adjoint(v.Var)), seed));
+                break;
+            case ElementAt { Collection: VarRef array } element:
+                reverse.Add(new AddAssign(new ElementAt(new VarRef(Adjoint(array.Var)), element.Index, element.Type), seed));
+                break;
+            case Unary { Op: UnaryOp.Negate } u:
+                Propagate(u.Operand, Neg(seed), null, reverse);
+                break;
+            case Unary { Op: UnaryOp.Plus } u:
+                Propagate(u.Operand, seed, null, reverse);
+                break;
+            case Binary { Op: BinaryOp.Add } b:
+                Propagate(b.Left, seed, null, reverse);
+                Propagate(b.Right, seed, null, reverse);
+                break;
+            case Binary { Op: BinaryOp.Subtract } b:
+                Propagate(b.Left, seed, null, reverse);
+                Propagate(b.Right, Neg(seed), null, reverse);
+                break;
+            case Binary { Op: BinaryOp.Multiply } b:
+                Propagate(b.Left, Mul(seed, b.Right), null, reverse);
+                Propagate(b.Right, Mul(seed, b.Left), null, reverse);
+                break;
+            case Binary { Op: BinaryOp.Divide } b:
+                // d(l/r) = dl / r - l dr / r²
+                Propagate(b.Left, Div(seed, b.Right), null, reverse);
+                Propagate(b.Right, Neg(Div(Mul(seed, b.Left), Square(b.Right))), null, reverse);
+                break;
+            case Binary { Op: BinaryOp.Remainder } b:
+                // l % r = l - trunc(l / r)·r, with trunc constant almost everywhere.
+                Propagate(b.Left, seed, null, reverse);
+                Propagate(b.Right, Neg(Mul(seed, Call(IntrinsicKind.Truncate, b.Type.Kind == TypeKind.Float ? "global::System.MathF" : "global::System.Math", b.Type, Div(b.Left, b.Right)))), null, reverse);
+                break;
+            case Model.Convert c when c.Operand.Type.IsReal:
+                Propagate(c.Operand, c.Operand.Type == seed.Type ? seed : new Model.Convert(seed, c.Operand.Type, false), null, reverse);
+                break;
+            case Intrinsic { Kind: IntrinsicKind.Min or IntrinsicKind.Max } i:
+            {
+                // The derivative goes to the argument that was returned (the first one on a tie).
+                var pick = Compare(i.Kind == IntrinsicKind.Min ? BinaryOp.LessOrEqual : BinaryOp.GreaterOrEqual, i.Args[0], i.Args[1]);
+                var first = new List<Stmt>();
+                Propagate(i.Args[0], seed, null, first);
+                var second = new List<Stmt>();
+                Propagate(i.Args[1], seed, null, second);
+                AddBranch(pick, first, second, reverse);
+                break;
+            }
+
+            case Intrinsic { Kind: IntrinsicKind.Clamp } i:
+            {
+                // clamp(x, lo, hi): to x inside [lo, hi] (bounds included, as PyTorch), else to the bound returned.
+                var x = i.Args[0];
+                var toLow = new List<Stmt>();
+                Propagate(i.Args[1], seed, null, toLow);
+                var toHigh = new List<Stmt>();
+                Propagate(i.Args[2], seed, null, toHigh);
+                var toValue = new List<Stmt>();
+                Propagate(x, seed, null, toValue);
+                var high = new List<Stmt>();
+                AddBranch(Compare(BinaryOp.Greater, x, i.Args[2]), toHigh, toValue, high);
+                AddBranch(Compare(BinaryOp.Less, x, i.Args[1]), toLow, high, reverse);
+                break;
+            }
+
+            case Intrinsic i:
+            {
+                var partials = Derivatives.Partials(i, result ?? i);
+                for (int k = 0; k < i.Args.Count && k < partials.Length; k++)
+                {
+                    if (partials[k] is { } partial)
+                    {
+                        Propagate(i.Args[k], Mul(seed, partial), null, reverse);
+                    }
+                }
+
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException("No derivative rule for " + e.GetType().Name + ".");
+        }
+    }
+
+    private static void AddBranch(Expr condition, List<Stmt> whenTrue, List<Stmt> whenFalse, List<Stmt> reverse)
+    {
+        if (whenTrue.Count == 0 && whenFalse.Count == 0)
+        {
+            return;
+        }
+
+        if (whenTrue.Count == 0)
+        {
+            reverse.Add(new If(new Unary(UnaryOp.Not, condition, TypeRef.Bool), new Block(whenFalse.ToEquatableArray()), Block.Empty));
+            return;
+        }
+
+        reverse.Add(new If(condition, new Block(whenTrue.ToEquatableArray()), new Block(whenFalse.ToEquatableArray())));
+    }
+}
