@@ -56,6 +56,18 @@ internal static class IrWalker
                 }
 
                 break;
+            case DerivativeCall d:
+                foreach (var child in Children(d.Call))
+                {
+                    yield return child;
+                }
+
+                foreach (var a in d.Outputs)
+                {
+                    yield return a.Value;
+                }
+
+                break;
             case NewArray n:
                 yield return n.Length;
                 break;

@@ -86,6 +86,11 @@ internal static class Descriptors
         "A [DerivativeOf] method does not have the signature its target needs",
         "'{0}' is declared as the derivative of '{1}', so its signature must be: {2}");
 
+    public static readonly DiagnosticDescriptor DifferentiableAndRule = Error(
+        "DG0203", Api,
+        "A method is both [Differentiable] and has a [DerivativeOf] rule",
+        "'{0}' is [Differentiable] and '{1}' is declared as its derivative; remove [Differentiable] to use the rule, or remove the rule to have the derivative generated");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DG0901", Internal,
         "DiffGen failed unexpectedly",
@@ -96,7 +101,7 @@ internal static class Descriptors
         NotPartial, ReturnTypeNotDifferentiable, ParameterNotSupported, MethodShapeNotSupported,
         NoDerivative, UnsupportedConstruct, CapturedDifferentiableValue, WriteToParameter, StackAllocInLoop,
         RefAliasing, CalleeNotDifferentiable, ArrayReassigned,
-        DerivativeTargetNotFound, DerivativeSignatureMismatch, InternalError);
+        DerivativeTargetNotFound, DerivativeSignatureMismatch, DifferentiableAndRule, InternalError);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");

@@ -37,7 +37,7 @@ internal static class Callees
     }
 
     /// <summary>A <c>[DerivativeOf]</c> method declared in the target's own type, with the right signature.</summary>
-    private static IMethodSymbol? FindRuleBeside(IMethodSymbol target, EquatableArray<ParamInfo> parameters)
+    public static IMethodSymbol? FindRuleBeside(IMethodSymbol target, EquatableArray<ParamInfo> parameters)
     {
         foreach (var member in target.ContainingType.GetMembers())
         {

@@ -115,6 +115,11 @@ internal static class MethodFrontEnd
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.MethodShapeNotSupported, location, method.Name, shape));
         }
 
+        if (Callees.FindRuleBeside(method, SignatureReader.Parameters(method)) is { } rule)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.DifferentiableAndRule, location, method.Name, rule.Name));
+        }
+
         var returnType = TypeMapper.Map(method.ReturnType);
         if (!returnType.IsReal)
         {

@@ -92,6 +92,17 @@ internal static class Build
 
     public static Expr Int(int value) => Literals.Int(value);
 
+    /// <summary><c>a + b</c> for integers, with <c>0 + b</c> and <c>a + 0</c> folded.</summary>
+    public static Expr AddInts(Expr a, Expr b)
+    {
+        if (Literals.Value(a) is 0.0)
+        {
+            return b;
+        }
+
+        return Literals.Value(b) is 0.0 ? a : new Binary(BinaryOp.Add, a, b, TypeRef.Int);
+    }
+
     public static Expr AddInt(Expr a, int b)
     {
         if (b == 0)

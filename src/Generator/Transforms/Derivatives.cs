@@ -18,9 +18,19 @@ internal static class Derivatives
         kind is IntrinsicKind.Exp or IntrinsicKind.Sqrt or IntrinsicKind.Cbrt or IntrinsicKind.Tanh or IntrinsicKind.Tan
             or IntrinsicKind.Pow or IntrinsicKind.Hypot or IntrinsicKind.LogBase;
 
+    /// <summary>
+    /// Whether the rules this call needs read its result: <c>Pow</c> and <c>Log(x, b)</c> only when the exponent or
+    /// base carries a derivative (see <see cref="UsesResult(IntrinsicKind)"/>).
+    /// </summary>
+    public static bool UsesResult(Intrinsic call, System.Func<Expr, bool> isActive) => call.Kind switch
+    {
+        IntrinsicKind.Pow or IntrinsicKind.LogBase => isActive(call.Args[1]),
+        _ => UsesResult(call.Kind),
+    };
+
     /// <summary>The partial derivatives, one per argument (null where the argument carries no derivative).</summary>
     /// <param name="call">The call, with its arguments.</param>
-    /// <param name="result">An expression for the call's value (a variable holding it, when <see cref="UsesResult"/>).</param>
+    /// <param name="result">An expression for the call's value (a variable holding it, where the rule reads it).</param>
     public static Expr?[] Partials(Intrinsic call, Expr result)
     {
         var t = call.Type;

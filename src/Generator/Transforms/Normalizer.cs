@@ -87,8 +87,11 @@ internal sealed class Normalizer
         {
             case Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b when b.Type.IsReal:
                 return b with { Left = Flatten(b.Left, false, false, output), Right = Flatten(b.Right, false, false, output) };
-            case Binary { Op: BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.Remainder } b when b.Type.IsReal:
-                return b with { Left = Flatten(b.Left, true, false, output), Right = Flatten(b.Right, true, false, output) };
+            case Binary { Op: BinaryOp.Multiply } b when b.Type.IsReal:
+                // Each operand's value is needed only for the other operand's derivative.
+                return b with { Left = Flatten(b.Left, _activity.IsActive(b.Right), false, output), Right = Flatten(b.Right, _activity.IsActive(b.Left), false, output) };
+            case Binary { Op: BinaryOp.Divide or BinaryOp.Remainder } b when b.Type.IsReal:
+                return b with { Left = Flatten(b.Left, _activity.IsActive(b.Right), false, output), Right = Flatten(b.Right, true, false, output) };
             case Unary { Op: UnaryOp.Negate or UnaryOp.Plus } u:
                 return u with { Operand = Flatten(u.Operand, false, false, output) };
             case Convert c when c.Type.IsReal:
@@ -102,7 +105,7 @@ internal sealed class Normalizer
                 }
 
                 var flattened = i with { Args = args.ToEquatableArray() };
-                return !isRoot && Derivatives.UsesResult(i.Kind) ? Hoist(flattened, output) : flattened;
+                return !isRoot && Derivatives.UsesResult(i, _activity.IsActive) ? Hoist(flattened, output) : flattened;
             }
 
             default:

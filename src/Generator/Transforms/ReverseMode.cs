@@ -44,6 +44,7 @@ internal sealed class ReverseMode
     private readonly HashSet<int> _assignedInLoop = new();
     private readonly HashSet<int> _countedIndices = new();
     private readonly HashSet<int> _createdInLoop = new();
+    private readonly HashSet<Stmt> _firstReferences = new(ByReference<Stmt>.Instance);
     private readonly Dictionary<int, Var> _adjoints = new();
     private readonly List<Var> _scalarAdjoints = new();
     private readonly Dictionary<int, Var> _gradientParameters = new();
@@ -63,8 +64,20 @@ internal sealed class ReverseMode
         _nextVar = method.NextVarId;
         _needed = needed;
         _neededElements = neededElements;
+        var referenced = new HashSet<int>();
         IrWalker.Statements(method.Body, (statement, depth) =>
         {
+            if (statement is Assign { Target: VarRef first } firstAssign && depth == 0 && !referenced.Contains(first.Var.Id)
+                && !IrWalker.ReadsVar(firstAssign.Value, first.Var))
+            {
+                _firstReferences.Add(statement);
+            }
+
+            foreach (var e in IrWalker.OwnExpressions(statement))
+            {
+                IrWalker.Reads(e, v => referenced.Add(v.Id));
+            }
+
             foreach (var v in AssignedVariables(statement))
             {
                 _assignments[v.Id] = _assignments.TryGetValue(v.Id, out int n) ? n + 1 : 1;
@@ -163,13 +176,16 @@ internal sealed class ReverseMode
             reverseSection.Add(new Assign(new VarRef(Adjoint(_method.Result)), Real(_method.Result.Type, 1)));
         }
 
+        var resets = new List<Stmt>();
         foreach (var adjoint in _scalarAdjoints)
         {
             if (adjoint.Id != (_adjoints.TryGetValue(_method.Result.Id, out var r) ? r.Id : -1))
             {
-                reverseSection.Insert(0, new Assign(new VarRef(adjoint), Real(adjoint.Type, 0)));
+                resets.Add(new Assign(new VarRef(adjoint), Real(adjoint.Type, 0)));
             }
         }
+
+        reverseSection.InsertRange(0, resets);
 
         if (reverse.Count > 0 || reverseSection.Count > 0)
         {
@@ -260,7 +276,7 @@ internal sealed class ReverseMode
         switch (statement)
         {
             case Assign { Target: VarRef { Var: var v } } assign:
-                if (IsActive(v) || NeedsRecord(v))
+                if (IsActive(v) || (NeedsRecord(v) && !_firstReferences.Contains(assign)))
                 {
                     return true;
                 }
@@ -548,7 +564,8 @@ internal sealed class ReverseMode
         switch (assign.Target)
         {
             case VarRef { Var: var v }:
-                if (NeedsRecord(v))
+                // The first assignment (outside loops) overwrites nothing anyone needs.
+                if (NeedsRecord(v) && !_firstReferences.Contains(assign))
                 {
                     restores.Add(Record(assign.Target, forward));
                 }
@@ -601,9 +618,23 @@ internal sealed class ReverseMode
         var reverse = new List<Stmt>();
         switch (assign.Target)
         {
+            case VarRef { Var: var v } when IsActive(v) && created is null && assign.Value.Type.IsReal && !IsActive(assign.Value):
+                // A value that carries no derivative: the adjoint of v stops here (unless nothing came before).
+                if (!_firstReferences.Contains(assign) && !IsSingleAssignment(v))
+                {
+                    reverse.Add(new Assign(new VarRef(Adjoint(v)), Real(v.Type, 0)));
+                }
+
+                reverse.AddRange(restores);
+                break;
+            case VarRef { Var: var v } when IsActive(v) && created is null && IsAccumulation(v, assign.Value, out var increment, out bool subtract):
+                // v = v + e (or v - e): v's adjoint passes through unchanged; e gets it.
+                reverse.AddRange(restores);
+                Propagate(increment, subtract ? Neg(new VarRef(Adjoint(v))) : new VarRef(Adjoint(v)), null, reverse);
+                break;
             case VarRef { Var: var v } when IsActive(v) && created is null && assign.Value.Type.IsReal:
             {
-                var seed = Seed(v, reverse);
+                var seed = Seed(v, reverse, _firstReferences.Contains(assign));
                 Expr? result = null;
                 if (assign.Value is Intrinsic intrinsic && Derivatives.UsesResult(intrinsic.Kind))
                 {
@@ -646,8 +677,34 @@ internal sealed class ReverseMode
         return reverse;
     }
 
+    /// <summary>Whether <paramref name="value"/> is <c>v + e</c>, <c>e + v</c> or <c>v - e</c> with <c>e</c> not reading <c>v</c>.</summary>
+    private static bool IsAccumulation(Var v, Expr value, out Expr increment, out bool subtract)
+    {
+        increment = value;
+        subtract = false;
+        if (value is not Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b || !b.Type.IsReal)
+        {
+            return false;
+        }
+
+        if (b.Left is VarRef left && left.Var.Id == v.Id && !IrWalker.ReadsVar(b.Right, v))
+        {
+            increment = b.Right;
+            subtract = b.Op == BinaryOp.Subtract;
+            return true;
+        }
+
+        if (b.Op == BinaryOp.Add && b.Right is VarRef right && right.Var.Id == v.Id && !IrWalker.ReadsVar(b.Left, v))
+        {
+            increment = b.Left;
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The adjoint flowing into an assignment to <paramref name="v"/>, taken (and reset) from its adjoint variable.</summary>
-    private Expr Seed(Var v, List<Stmt> reverse)
+    private Expr Seed(Var v, List<Stmt> reverse, bool firstReference = false)
     {
         if (v.Kind == VarKind.Result && IsSingleAssignment(v))
         {
@@ -655,7 +712,7 @@ internal sealed class ReverseMode
         }
 
         var adjoint = Adjoint(v);
-        if (IsSingleAssignment(v))
+        if (IsSingleAssignment(v) || firstReference)
         {
             return new VarRef(adjoint);
         }
@@ -876,7 +933,7 @@ internal sealed class ReverseMode
             NoteReads(new ExprStmt(start));
             if (loop.Step == 1)
             {
-                reverse.Add(new CountDown(reverseIndex, AddInt(new Binary(BinaryOp.Add, start, trips, TypeRef.Int), -1), AddInt(start, -1), new Block(body.ToEquatableArray())));
+                reverse.Add(new CountDown(reverseIndex, AddInt(AddInts(start, trips), -1), AddInt(start, -1), new Block(body.ToEquatableArray())));
             }
             else
             {
@@ -1027,19 +1084,27 @@ internal sealed class ReverseMode
                 Propagate(u.Operand, seed, null, reverse);
                 break;
             case Binary { Op: BinaryOp.Add } b:
+                seed = Shared(seed, b.Left, b.Right, reverse);
                 Propagate(b.Left, seed, null, reverse);
                 Propagate(b.Right, seed, null, reverse);
                 break;
             case Binary { Op: BinaryOp.Subtract } b:
+                seed = Shared(seed, b.Left, b.Right, reverse);
                 Propagate(b.Left, seed, null, reverse);
                 Propagate(b.Right, Neg(seed), null, reverse);
                 break;
+            case Binary { Op: BinaryOp.Multiply } b when b.Left == b.Right:
+                // x * x
+                Propagate(b.Left, Mul(Mul(Real(b.Type, 2), seed), b.Left), null, reverse);
+                break;
             case Binary { Op: BinaryOp.Multiply } b:
+                seed = Shared(seed, b.Left, b.Right, reverse);
                 Propagate(b.Left, Mul(seed, b.Right), null, reverse);
                 Propagate(b.Right, Mul(seed, b.Left), null, reverse);
                 break;
             case Binary { Op: BinaryOp.Divide } b:
                 // d(l/r) = dl / r - l dr / r²
+                seed = Shared(seed, b.Left, b.Right, reverse);
                 Propagate(b.Left, Div(seed, b.Right), null, reverse);
                 Propagate(b.Right, Neg(Div(Mul(seed, b.Left), Square(b.Right))), null, reverse);
                 break;
@@ -1096,6 +1161,19 @@ internal sealed class ReverseMode
             default:
                 throw new InvalidOperationException("No derivative rule for " + e.GetType().Name + ".");
         }
+    }
+
+    /// <summary>A seed that both operands use, computed once into a local unless it is already a variable or a constant.</summary>
+    private Expr Shared(Expr seed, Expr left, Expr right, List<Stmt> reverse)
+    {
+        if (!IsActive(left) || !IsActive(right) || seed is VarRef or Literal || seed is Unary { Operand: VarRef or Literal })
+        {
+            return seed;
+        }
+
+        var shared = NewVar(NextName("_a"), seed.Type);
+        reverse.Add(new Assign(new VarRef(shared), seed));
+        return new VarRef(shared);
     }
 
     private static void AddBranch(Expr condition, List<Stmt> whenTrue, List<Stmt> whenFalse, List<Stmt> reverse)

@@ -53,6 +53,9 @@ internal static class Rewriter
             Receiver = call.Receiver is null ? null : Substitute(call.Receiver, map),
             Args = call.Args.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray(),
         },
+        DerivativeCall d => new DerivativeCall(
+            (Invoke)Substitute(d.Call, map),
+            d.Outputs.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray()),
         NewArray n => new NewArray(n.Element, Substitute(n.Length, map)),
         StackAlloc s => new StackAlloc(s.Element, Substitute(s.Length, map)),
         NewObject o => o with { Args = o.Args.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray() },
