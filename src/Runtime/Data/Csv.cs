@@ -69,7 +69,7 @@ public readonly struct CsvColumn : IEquatable<CsvColumn>
     public override int GetHashCode() => Name is null ? Index : StringComparer.Ordinal.GetHashCode(Name);
 
     /// <summary>The column as text: its quoted name or its position.</summary>
-    public override string ToString() => Name is null ? $"column at index {Index}" : $"column '{Name}'";
+    public override string ToString() => Name is null ? string.Create(CultureInfo.InvariantCulture, $"column at index {Index}") : $"column '{Name}'";
 }
 
 /// <summary>How <see cref="Csv"/> reads a file.</summary>
@@ -251,7 +251,7 @@ public static class Csv
         int index = column.Index < 0 ? column.Index + table.Columns : column.Index;
         if ((uint)index >= (uint)table.Columns)
         {
-            throw new DataFormatException(source, $"has {table.Columns} columns; the label column at index {column.Index} is outside them (use 0 to {table.Columns - 1}, or -1 for the last).", table.FirstLine);
+            throw new DataFormatException(source, string.Create(CultureInfo.InvariantCulture, $"has {table.Columns} columns; the label column at index {column.Index} is outside them (use 0 to {table.Columns - 1}, or -1 for the last)."), table.FirstLine);
         }
 
         return index;

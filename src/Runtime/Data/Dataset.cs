@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace DiffGen;
 
@@ -85,7 +86,7 @@ public sealed class Dataset
     {
         if (start < 0 || count < 0 || start > Count - count)
         {
-            throw new ArgumentOutOfRangeException(nameof(start), $"Slice({start}, {count}) is outside a dataset of {Count} samples.");
+            throw new ArgumentOutOfRangeException(nameof(start), string.Create(CultureInfo.InvariantCulture, $"Slice({start}, {count}) is outside a dataset of {Count} samples."));
         }
 
         return new Dataset(Features.Slice(start, count), Labels.Slice(start, count));
@@ -101,7 +102,7 @@ public sealed class Dataset
         {
             if ((uint)indices[i] >= (uint)Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {indices[i]} (position {i}) is outside a dataset of {Count} samples.");
+                throw new ArgumentOutOfRangeException(nameof(indices), string.Create(CultureInfo.InvariantCulture, $"Index {indices[i]} (position {i}) is outside a dataset of {Count} samples."));
             }
         }
 
@@ -144,7 +145,7 @@ public sealed class Dataset
         {
             throw new ArgumentOutOfRangeException(
                 nameof(validationCount),
-                $"Split({trainCount}, {validationCount}): both counts must be non-negative and add up to at most {Count} (the dataset's size).");
+                string.Create(CultureInfo.InvariantCulture, $"Split({trainCount}, {validationCount}): both counts must be non-negative and add up to at most {Count} (the dataset's size)."));
         }
 
         return new TrainValidationSplit(Slice(0, trainCount), Slice(Count - validationCount, validationCount));
@@ -244,7 +245,7 @@ public sealed class Dataset
             int index = classIndices[i];
             if ((uint)index > largestExact)
             {
-                throw new ArgumentOutOfRangeException(nameof(classIndices), index, $"Class index {index} of sample {i} is outside [0, {largestExact}]; class indices are non-negative and exact in float32 up to 2^24.");
+                throw new ArgumentOutOfRangeException(nameof(classIndices), index, string.Create(CultureInfo.InvariantCulture, $"Class index {index} of sample {i} is outside [0, {largestExact}]; class indices are non-negative and exact in float32 up to 2^24."));
             }
 
             labels[i] = index;

@@ -184,7 +184,7 @@ public static class Idx
                 dimensions[i] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(i * 4));
                 if (dimensions[i] < 0)
                 {
-                    throw new DataFormatException(path, $"dimension {i} is {dimensions[i]} (read as a signed 32-bit integer); sizes cannot be negative.");
+                    throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"dimension {i} is {dimensions[i]} (read as a signed 32-bit integer); sizes cannot be negative."));
                 }
 
                 count *= dimensions[i];

@@ -112,4 +112,21 @@ public class DatasetTests
         Assert.Equal(40, data.Features[4, 0]);
         Assert.Throws<ArgumentOutOfRangeException>(() => data.Subset([5]));
     }
+
+    [Fact]
+    public void Messages_write_numbers_in_the_invariant_culture_whatever_the_current_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            // Finnish writes minus as U+2212; messages must keep the ASCII '-' so that they can be searched and compared.
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("fi-FI");
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => Numbered(3).Subset([-1]));
+            Assert.Contains("Index -1 (position 0)", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
 }
