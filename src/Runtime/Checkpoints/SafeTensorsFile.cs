@@ -601,7 +601,9 @@ public sealed class SafeTensorsFile : IDisposable
             byName.Add(info.Name, info);
         }
 
-        tensors.Sort((a, b) => a.DataBegin != b.DataBegin ? a.DataBegin.CompareTo(b.DataBegin) : a.DataEnd.CompareTo(b.DataEnd));
+        tensors.Sort((a, b) => a.DataBegin != b.DataBegin ? a.DataBegin.CompareTo(b.DataBegin)
+            : a.DataEnd != b.DataEnd ? a.DataEnd.CompareTo(b.DataEnd)
+            : string.CompareOrdinal(a.Name, b.Name)); // empty tensors may share an offset: keep their order stable
         long expected = 0;
         SafeTensorInfo? previous = null;
         foreach (var info in tensors)

@@ -174,4 +174,15 @@ public sealed class SafeTensorsFormatTests : IDisposable
         Assert.Empty(file.Tensors);
         Assert.Empty(file.Metadata);
     }
+
+    [Fact]
+    public void Empty_tensors_sharing_an_offset_are_listed_in_name_order()
+    {
+        string json = """{"z":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"m":{"dtype":"F64","shape":[2,0],"data_offsets":[4,4]}}""";
+        string path = _folder.File("empties.safetensors");
+        File.WriteAllBytes(path, SafeTensorsBytes.Build(json, Floats(1)));
+        using var file = SafeTensorsFile.Open(path);
+        Assert.Equal(["a", "m", "z"], file.Tensors.Select(t => t.Name));
+        Assert.Equal([2, 0], file.ReadTensor("m").Shape.ToArray());
+    }
 }
