@@ -82,7 +82,7 @@ internal sealed class ExpressionPrinter
             case Convert c:
             {
                 string operand = Print(c.Operand, UnaryLevel);
-                if (operand.StartsWith("-", System.StringComparison.Ordinal) || operand.StartsWith("+", System.StringComparison.Ordinal) || operand.StartsWith("(", System.StringComparison.Ordinal))
+                if (operand.StartsWith("-", System.StringComparison.Ordinal) || operand.StartsWith("+", System.StringComparison.Ordinal))
                 {
                     operand = "(" + operand + ")";
                 }

@@ -71,7 +71,10 @@ internal sealed partial class BodyLowering
             case ILocalReferenceOperation local:
                 if (local.Local.IsRef)
                 {
-                    return UnsupportedExpr(operation, "A ref local");
+                    // Reported once, where it is declared.
+                    return _reportedRefLocals.Contains(local.Local)
+                        ? new DefaultOf(TypeMapper.Map(local.Type!))
+                        : UnsupportedExpr(operation, "A ref local");
                 }
 
                 return new VarRef(VariableFor(local.Local));
@@ -482,7 +485,7 @@ internal sealed partial class BodyLowering
             case IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }:
                 return LowerExpression(target);
             case IFieldReferenceOperation or IPropertyReferenceOperation:
-                Unsupported(target, "Assigning to a field or property", "; a [Differentiable] method reads fields as constants, so it must not write them: return the value, or assign it outside");
+                Unsupported(target.Parent is IAssignmentOperation ? target.Parent : target, "Assigning to a field or property", "; a [Differentiable] method reads fields as constants, so it must not write them: return the value, or assign it outside");
                 return null;
             case IDiscardOperation:
                 return new VarRef(NewTemp(TypeMapper.Map(target.Type!), "_discard" + (++_nextTemp).ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -102,8 +102,13 @@ internal sealed partial class BodyLowering
                 Unsupported(operation, "'lock'", "; take the lock around the call instead");
                 break;
 
-            case ILabeledOperation:
-                Unsupported(operation, "A label", "; use structured loops with 'break' and 'continue'");
+            case ILabeledOperation labeled:
+                // The label itself is harmless; the 'goto' that targets it is what gets reported.
+                if (labeled.Operation is not null)
+                {
+                    LowerStatement(labeled.Operation);
+                }
+
                 break;
 
             default:
@@ -129,7 +134,9 @@ internal sealed partial class BodyLowering
         var local = declarator.Symbol;
         if (local.IsRef)
         {
-            Report(Descriptors.RefAliasing, declarator, "The ref local '" + local.Name + "'", local.Name);
+            var aliased = declarator.Initializer?.Value.Syntax.ToString() ?? local.Name;
+            Report(Descriptors.RefAliasing, declarator, "The ref local '" + local.Name + "'", aliased.StartsWith("ref ", System.StringComparison.Ordinal) ? aliased.Substring(4) : aliased);
+            _reportedRefLocals.Add(local);
             return;
         }
 

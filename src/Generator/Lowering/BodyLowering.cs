@@ -21,7 +21,7 @@ internal sealed partial class BodyLowering
     private readonly Dictionary<ILabelSymbol, Jump> _jumps = new(SymbolEqualityComparer.Default);
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly List<LocationInfo?> _sites = new();
-    private readonly HashSet<ILocalSymbol> _arrayLocalsInLoops = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ILocalSymbol> _reportedRefLocals = new(SymbolEqualityComparer.Default);
     private List<Stmt> _sink = new();
     private int _nextVar;
     private int _nextLoop;

@@ -44,6 +44,12 @@ internal static class Build
             return Neg(Mul(a, nb.Operand));
         }
 
+        // a * (1 / d) reads better, and rounds once less, as a / d.
+        if (b is Binary { Op: BinaryOp.Divide } quotient && IsOne(quotient.Left))
+        {
+            return Div(a, quotient.Right);
+        }
+
         return new Binary(BinaryOp.Multiply, a, b, a.Type);
     }
 
@@ -113,6 +119,12 @@ internal static class Build
         if (Literals.Value(a) is double v && a.Type.Kind == TypeKind.Int)
         {
             return Int((int)v + b);
+        }
+
+        // (c + x) + b folds the constants.
+        if (a is Binary { Op: BinaryOp.Add, Left: Literal } sum && Literals.Value(sum.Left) is double c && a.Type.Kind == TypeKind.Int)
+        {
+            return AddInts(Int((int)c + b), sum.Right);
         }
 
         return b > 0 ? new Binary(BinaryOp.Add, a, Int(b), TypeRef.Int) : new Binary(BinaryOp.Subtract, a, Int(-b), TypeRef.Int);

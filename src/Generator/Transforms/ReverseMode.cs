@@ -636,7 +636,7 @@ internal sealed class ReverseMode
             {
                 var seed = Seed(v, reverse, _firstReferences.Contains(assign));
                 Expr? result = null;
-                if (assign.Value is Intrinsic intrinsic && Derivatives.UsesResult(intrinsic.Kind))
+                if (assign.Value is Intrinsic intrinsic && Derivatives.UsesResult(intrinsic, IsActive))
                 {
                     result = new VarRef(v);
                     if (restores.Count > 0)
@@ -658,8 +658,17 @@ internal sealed class ReverseMode
                 var adjointElement = new ElementAt(new VarRef(Adjoint(array)), element.Index, element.Type);
                 reverse.Add(new Assign(new VarRef(seed), adjointElement));
                 reverse.Add(new Assign(adjointElement, Real(element.Type, 0)));
+                Expr? result = null;
+                if (assign.Value is Intrinsic intrinsic && Derivatives.UsesResult(intrinsic, IsActive))
+                {
+                    // The element holds the function's value until it is restored: read it instead of recomputing.
+                    var captured = NewVar(NextName("_y"), element.Type);
+                    reverse.Add(new Assign(new VarRef(captured), element));
+                    result = new VarRef(captured);
+                }
+
                 reverse.AddRange(restores);
-                Propagate(assign.Value, new VarRef(seed), null, reverse);
+                Propagate(assign.Value, new VarRef(seed), result, reverse);
                 break;
             }
 
