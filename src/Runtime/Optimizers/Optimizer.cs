@@ -179,6 +179,7 @@ public abstract class Optimizer
         {
             string prefix = $"param_groups.{Count(group.Index)}.";
             WriteGroupLayout(group, values, prefix);
+            group.Options.Write(values, prefix);
             values[prefix + "lr"] = OptionRules.Text(group.LearningRate);
             if (group.InitialLearningRate is double initial)
             {
