@@ -35,6 +35,7 @@ internal static class OptimizerTesting
     /// </summary>
     public static double Gradient(int k, int i, int t, double theta)
     {
+        k %= InitialValues.Length;
         if (k == 2)
         {
             return i == 0 ? 0.0 : t % 3 == 0 ? 0.0 : (t % 2 == 0 ? 0.5 : -0.375);
