@@ -32,6 +32,8 @@ public abstract class Optimizer
 
     private readonly OptimizerGroup[] _groups;
     private readonly Parameter[] _parameters;
+    private readonly IReadOnlyList<OptimizerGroup> _groupsView;
+    private readonly IReadOnlyList<Parameter> _parametersView;
     private readonly string[] _bufferNames;
     private ParameterState?[] _states;
 
@@ -92,16 +94,18 @@ public abstract class Optimizer
         _groups = [.. groupList];
         _parameters = [.. parameters];
         _states = new ParameterState?[_parameters.Length];
+        _groupsView = Array.AsReadOnly(_groups);
+        _parametersView = Array.AsReadOnly(_parameters);
     }
 
     /// <summary>The optimizer's name, as stored in its state (<c>"Adam"</c>).</summary>
     public string Kind { get; }
 
     /// <summary>The parameter groups, with their current learning rates.</summary>
-    public IReadOnlyList<OptimizerGroup> Groups => _groups;
+    public IReadOnlyList<OptimizerGroup> Groups => _groupsView;
 
     /// <summary>Every parameter, group after group: the indices used in <see cref="SaveState"/>'s names.</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
+    public IReadOnlyList<Parameter> Parameters => _parametersView;
 
     /// <summary>
     /// The learning rate of the first group. Setting it sets every group's (use <see cref="Groups"/> to set one).
@@ -276,7 +280,13 @@ public abstract class Optimizer
             learningRates[group.Index] = lr;
             if (values.TryGetValue(prefix + "initial_lr", out string? initialText) && initialText is not null)
             {
-                initialRates[group.Index] = OptionRules.ParseDouble(initialText, prefix + "initial_lr", what);
+                double initial = OptionRules.ParseDouble(initialText, prefix + "initial_lr", what);
+                if (!(initial >= 0) || double.IsInfinity(initial))
+                {
+                    Fail($"'{prefix}initial_lr' is {OptionRules.Text(initial)}; a learning rate is a finite number >= 0.");
+                }
+
+                initialRates[group.Index] = initial;
             }
 
             foreach (int index in group.ParameterIndices)

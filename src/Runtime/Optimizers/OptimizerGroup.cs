@@ -14,7 +14,7 @@ public sealed class OptimizerGroup
     internal OptimizerGroup(int index, Parameter[] parameters, int[] parameterIndices, double learningRate, GroupOptions options)
     {
         Index = index;
-        Parameters = parameters;
+        Parameters = Array.AsReadOnly(parameters);
         ParameterIndices = parameterIndices;
         _learningRate = learningRate;
         Options = options;

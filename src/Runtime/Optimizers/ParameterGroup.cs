@@ -23,6 +23,7 @@ namespace DiffGen;
 public sealed class ParameterGroup
 {
     private readonly Parameter[] _parameters;
+    private readonly IReadOnlyList<Parameter> _parametersView;
 
     /// <summary>Creates a group of parameters with option overrides.</summary>
     /// <param name="parameters">The parameters of the group (copied).</param>
@@ -73,6 +74,7 @@ public sealed class ParameterGroup
             }
         }
 
+        _parametersView = Array.AsReadOnly(_parameters);
         LearningRate = lr;
         WeightDecay = weightDecay;
         Momentum = momentum;
@@ -92,7 +94,7 @@ public sealed class ParameterGroup
     }
 
     /// <summary>The parameters of the group, in the order given.</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
+    public IReadOnlyList<Parameter> Parameters => _parametersView;
 
     /// <summary>The learning rate override (<c>lr</c>), or <see langword="null"/> for the optimizer's.</summary>
     public double? LearningRate { get; }
