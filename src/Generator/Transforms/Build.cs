@@ -92,7 +92,22 @@ internal static class Build
     public static Expr Call(IntrinsicKind kind, string owner, TypeRef type, params Expr[] args) =>
         new Intrinsic(kind, owner, new EquatableArray<Expr>(args), type);
 
-    public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(op, a, b, TypeRef.Bool);
+    /// <summary>A comparison; comparing an expression with itself folds to a constant (and avoids CS1718).</summary>
+    public static Expr Compare(BinaryOp op, Expr a, Expr b)
+    {
+        if (a == b && a is VarRef or ElementAt or Literal)
+        {
+            switch (op)
+            {
+                case BinaryOp.Less or BinaryOp.Greater or BinaryOp.NotEqual:
+                    return Literals.Bool(false);
+                case BinaryOp.LessOrEqual or BinaryOp.GreaterOrEqual or BinaryOp.Equal:
+                    return Literals.Bool(true);
+            }
+        }
+
+        return new Binary(op, a, b, TypeRef.Bool);
+    }
 
     public static Expr Cond(Expr condition, Expr whenTrue, Expr whenFalse) => new Conditional(condition, whenTrue, whenFalse, whenTrue.Type);
 

@@ -267,7 +267,8 @@ internal sealed class ReverseMode
 
     /// <summary>Whether an assignment to <paramref name="v"/> must record the value it overwrites.</summary>
     private bool NeedsRecord(Var v) =>
-        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && v.Kind != VarKind.This
+        // The result is assigned once per run (only one 'return' executes), and is returned after the reverse sweep.
+        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && v.Kind is not (VarKind.This or VarKind.Result)
         && (v.Kind == VarKind.Parameter || !IsSingleAssignment(v));
 
     /// <summary>Whether undoing <paramref name="statement"/> takes any code.</summary>
@@ -352,11 +353,6 @@ internal sealed class ReverseMode
 
     private void NoteReads(Expr expr)
     {
-        if (expr is ElementAt { Collection: VarRef array } && IsPrimal(array.Var))
-        {
-            _elementReads.Add(array.Var.Id);
-        }
-
         IrWalker.Reads(expr, v =>
         {
             if (IsPrimal(v))
@@ -364,12 +360,20 @@ internal sealed class ReverseMode
                 _reads.Add(v.Id);
             }
         });
+        NoteElementReads(expr);
+    }
+
+    /// <summary>Notes every primal array whose elements the reverse sweep reads, at any depth.</summary>
+    private void NoteElementReads(Expr expr)
+    {
+        if (expr is ElementAt { Collection: VarRef array } && IsPrimal(array.Var))
+        {
+            _elementReads.Add(array.Var.Id);
+        }
+
         foreach (var child in IrWalker.Children(expr))
         {
-            if (child is ElementAt)
-            {
-                NoteReads(child);
-            }
+            NoteElementReads(child);
         }
     }
 
@@ -436,7 +440,8 @@ internal sealed class ReverseMode
         {
             Kind = FrameKind.Block,
             InLoop = _loopDepth > 0,
-            Records = exits.Count > 0 && HasReverse(block),
+            // Only needed if something after an exit point has to be undone.
+            Records = exits.Count > 0 && block.Statements.Skip(exits[0] + 1).Any(HasReverse),
             Count = count,
             IsTop = isTop,
         };
@@ -1189,6 +1194,12 @@ internal sealed class ReverseMode
     {
         if (whenTrue.Count == 0 && whenFalse.Count == 0)
         {
+            return;
+        }
+
+        if (condition is Literal { Code: "true" or "false" } constant)
+        {
+            reverse.AddRange(constant.Code == "true" ? whenTrue : whenFalse);
             return;
         }
 
