@@ -143,8 +143,8 @@ internal static class IrWalker
                 Statements(loop.Body, visit, loopDepth + 1);
                 Statements(loop.Increment, visit, loopDepth + 1);
                 break;
-            case CountDown countDown:
-                Statements(countDown.Body, visit, loopDepth + 1);
+            case Model.Range range:
+                Statements(range.Body, visit, loopDepth + 1);
                 break;
         }
     }
@@ -197,10 +197,10 @@ internal static class IrWalker
             case ReturnValue r when r.Value is not null:
                 yield return r.Value;
                 break;
-            case CountDown c:
-                yield return new VarRef(c.Counter);
-                yield return c.From;
-                yield return c.DownToExclusive;
+            case Model.Range r:
+                yield return new VarRef(r.Counter);
+                yield return r.First;
+                yield return r.Last;
                 break;
             case Declare d:
                 yield return new VarRef(d.Var);

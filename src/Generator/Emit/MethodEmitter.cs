@@ -197,8 +197,8 @@ internal sealed class MethodEmitter
             case Loop l:
                 WriteLoop(l);
                 break;
-            case CountDown c:
-                WriteCountDown(c);
+            case Model.Range r:
+                WriteRange(r);
                 break;
             case Break:
                 _writer.Line("break;");
@@ -354,16 +354,12 @@ internal sealed class MethodEmitter
         _ => throw new InvalidOperationException("A loop increment can only hold expressions; found " + statement.GetType().Name + "."),
     };
 
-    private void WriteCountDown(CountDown loop)
+    private void WriteRange(Model.Range loop)
     {
         string counter = Name(loop.Counter);
-        string condition = loop.DownToExclusive switch
-        {
-            Binary { Op: BinaryOp.Subtract, Right: Literal { Code: "1" } } b => counter + " >= " + Print(b.Left),
-            Literal { Code: "-1" } => counter + " >= 0",
-            _ => counter + " > " + _printer.Print(loop.DownToExclusive, 12),
-        };
-        _writer.Open("for (int " + counter + " = " + Print(loop.From) + "; " + condition + "; " + counter + "--)");
+        string test = loop.Step < 0 ? " >= " : " <= ";
+        string step = loop.Step < 0 ? "--" : "++";
+        _writer.Open("for (int " + counter + " = " + Print(loop.First) + "; " + counter + test + _printer.Print(loop.Last, 12) + "; " + counter + step + ")");
         WriteBlockContents(loop.Body);
         _writer.Close();
     }

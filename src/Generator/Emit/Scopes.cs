@@ -218,12 +218,12 @@ internal sealed class Scopes
                 break;
             }
 
-            case CountDown c:
+            case Model.Range r:
             {
-                var header = new Scope(scope, c);
-                _headerScopes[c] = header;
-                VisitExpressions(c, header);
-                VisitBlock(c.Body, header, _external);
+                var header = new Scope(scope, r);
+                _headerScopes[r] = header;
+                VisitExpressions(r, header);
+                VisitBlock(r.Body, header, _external);
                 break;
             }
 
@@ -246,7 +246,7 @@ internal sealed class Scopes
 
             if (scope.Header is { } header)
             {
-                var index = header switch { Loop { Index: { } i } => i, CountDown c => c.Counter, _ => null };
+                var index = header switch { Loop { Index: { } i } => i, Model.Range r => r.Counter, _ => null };
                 if (index is not null && index.Id == use.Var.Id)
                 {
                     use.Declared = scope;

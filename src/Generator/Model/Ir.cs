@@ -267,8 +267,11 @@ internal sealed record ScratchMark(Var Mark, TypeRef Element) : Stmt;
 
 internal sealed record ScratchRelease(Var Mark, TypeRef Element) : Stmt;
 
-/// <summary>Loop with a fresh index counting down: <c>for (int v = from; v &gt; downTo; v--)</c> (reverse sweeps).</summary>
-internal sealed record CountDown(Var Counter, Expr From, Expr DownToExclusive, Block Body) : Stmt;
+/// <summary>
+/// A loop with a fresh index over an inclusive range, by one: <c>for (int v = first; v &gt;= last; v--)</c> when
+/// <see cref="Step"/> is -1, <c>v &lt;= last; v++</c> when it is 1 (reverse sweeps).
+/// </summary>
+internal sealed record Range(Var Counter, Expr First, Expr Last, int Step, Block Body) : Stmt;
 
 /// <summary>Declares a variable with an initial value at this point (forces the declaration here).</summary>
 internal sealed record Declare(Var Var, Expr? Initial) : Stmt;

@@ -345,8 +345,8 @@ internal sealed class ReverseMode
                 NoteReads(i.Then);
                 NoteReads(i.Else);
                 break;
-            case CountDown c:
-                NoteReads(c.Body);
+            case Model.Range r:
+                NoteReads(r.Body);
                 break;
         }
     }
@@ -891,10 +891,11 @@ internal sealed class ReverseMode
     {
         bool records = HasReverse(loop);
         bool inLoop = _loopDepth > 0;
-        var frame = new Frame { Kind = FrameKind.Loop, InLoop = inLoop, Records = records, LoopId = loop.Id };
-        bool needsBroke = records && loop.Index is null && HasReverse(loop.Increment)
+        var range = records ? RecomputableRange(loop) : null;
+        var frame = new Frame { Kind = FrameKind.Loop, InLoop = inLoop, Records = records && range is null, LoopId = loop.Id };
+        bool needsBroke = frame.Records && loop.Index is null && HasReverse(loop.Increment)
             && (ControlFlow.Breaks(loop.Body, loop.Id) || ControlFlow.ContainsReturn(loop.Body));
-        if (records)
+        if (frame.Records)
         {
             frame.Record = NewVar(NextName("_trips"), TypeRef.Int);
             forward.Add(new Assign(new VarRef(frame.Record), Int(0)));
@@ -908,7 +909,7 @@ internal sealed class ReverseMode
         _frames.Add(frame);
         _loopDepth++;
         var bodyForward = new List<Stmt>();
-        if (records)
+        if (frame.Records)
         {
             bodyForward.Add(new Assign(new VarRef(frame.Record!), AddInt(new VarRef(frame.Record!), 1)));
         }
@@ -926,6 +927,18 @@ internal sealed class ReverseMode
             return new List<Stmt>();
         }
 
+        var reverse = new List<Stmt>();
+        if (range is { } known)
+        {
+            // The indices the loop ran through follow from its start and bound, which it does not change.
+            var reverseIndex = new Var(_nextVar++, loop.Index!.Name, loop.Index.Type, VarKind.Local);
+            var body = bodyReverse.Select(s => Rewriter.Substitute(s, v => v.Id == loop.Index.Id ? reverseIndex : v)).ToList();
+            NoteReads(new ExprStmt(known.First));
+            NoteReads(new ExprStmt(known.Last));
+            reverse.Add(new Model.Range(reverseIndex, known.First, known.Last, known.Step, new Block(body.ToEquatableArray())));
+            return reverse;
+        }
+
         if (inLoop && ControlFlow.EndReachable(forwardLoop))
         {
             PushRecord(new VarRef(frame.Record!), forward);
@@ -935,7 +948,6 @@ internal sealed class ReverseMode
             }
         }
 
-        var reverse = new List<Stmt>();
         Expr? broke = frame.Broke is null ? null : PopOrRead(frame.Broke, TypeRef.Bool, inLoop, reverse);
         var trips = PopOrRead(frame.Record!, TypeRef.Int, inLoop, reverse);
 
@@ -945,16 +957,18 @@ internal sealed class ReverseMode
             var reverseIndex = new Var(_nextVar++, index.Name, index.Type, VarKind.Local);
             var body = bodyReverse.Select(s => Rewriter.Substitute(s, v => v.Id == index.Id ? reverseIndex : v)).ToList();
             NoteReads(new ExprStmt(start));
-            if (loop.Step == 1)
+            if (loop.Step is 1 or -1)
             {
-                reverse.Add(new CountDown(reverseIndex, AddInt(AddInts(start, trips), -1), AddInt(start, -1), new Block(body.ToEquatableArray())));
+                // From the last index it reached back to the start.
+                var last = AddInts(start, loop.Step == 1 ? AddInt(trips, -1) : new Unary(UnaryOp.Negate, AddInt(trips, -1), TypeRef.Int));
+                reverse.Add(new Model.Range(reverseIndex, Fold(last), start, -loop.Step, new Block(body.ToEquatableArray())));
             }
             else
             {
                 var trip = NewVar(NextName("_trip"), TypeRef.Int);
                 body.Insert(0, new Assign(new VarRef(reverseIndex),
-                    new Binary(BinaryOp.Add, start, new Binary(BinaryOp.Multiply, AddInt(new VarRef(trip), -1), Int(loop.Step), TypeRef.Int), TypeRef.Int)));
-                reverse.Add(new CountDown(trip, trips, Int(0), new Block(body.ToEquatableArray())));
+                    AddInts(start, new Binary(BinaryOp.Multiply, AddInt(new VarRef(trip), -1), Int(loop.Step), TypeRef.Int))));
+                reverse.Add(new Model.Range(trip, trips, Int(1), -1, new Block(body.ToEquatableArray())));
             }
 
             return reverse;
@@ -965,23 +979,99 @@ internal sealed class ReverseMode
         if (incrementReverse.Count > 0)
         {
             // The increment ran after every trip except a last one that left by 'break' or 'return'.
-            Expr ranIncrement = broke is null
-                ? Literals.Bool(true)
-                : new Binary(BinaryOp.OrElse, Compare(BinaryOp.NotEqual, new VarRef(counter), trips), new Unary(UnaryOp.Not, broke, TypeRef.Bool), TypeRef.Bool);
             if (broke is null)
             {
                 iteration.AddRange(incrementReverse);
             }
             else
             {
+                var ranIncrement = new Binary(BinaryOp.OrElse, Compare(BinaryOp.NotEqual, new VarRef(counter), trips), new Unary(UnaryOp.Not, broke, TypeRef.Bool), TypeRef.Bool);
                 iteration.Add(new If(ranIncrement, new Block(incrementReverse.ToEquatableArray()), Block.Empty));
             }
         }
 
         iteration.AddRange(bodyReverse);
-        reverse.Add(new CountDown(counter, trips, Int(0), new Block(iteration.ToEquatableArray())));
+        reverse.Add(new Model.Range(counter, trips, Int(1), -1, new Block(iteration.ToEquatableArray())));
         return reverse;
     }
+
+    private static Expr Fold(Expr e) =>
+        e is Binary { Op: BinaryOp.Add, Right: Unary { Op: UnaryOp.Negate } negated } sum
+            ? new Binary(BinaryOp.Subtract, sum.Left, negated.Operand, TypeRef.Int)
+            : e;
+
+    /// <summary>The index range a counted loop ran through, in reverse order, when it can be known without a record.</summary>
+    private readonly record struct ReverseRange(Expr First, Expr Last, int Step);
+
+    /// <summary>
+    /// For <c>for (int i = s; i &lt; b; i++)</c> (or <c>&lt;=</c>, or counting down with <c>&gt;</c>, <c>&gt;=</c>)
+    /// where nothing in the loop changes <c>b</c> and nothing leaves it early, the reverse sweep can walk the same
+    /// indices backwards without recording how many trips there were.
+    /// </summary>
+    private static ReverseRange? RecomputableRange(Loop loop)
+    {
+        if (loop.Index is not { } index || loop.Start is not { } start || loop.Step is not (1 or -1)
+            || loop.Condition is not Binary { Op: BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } condition
+            || ControlFlow.Breaks(loop.Body, loop.Id) || ControlFlow.ContainsReturn(loop.Body))
+        {
+            return null;
+        }
+
+        BinaryOp op = condition.Op;
+        Expr bound;
+        if (condition.Left is VarRef l && l.Var.Id == index.Id)
+        {
+            bound = condition.Right;
+        }
+        else if (condition.Right is VarRef r && r.Var.Id == index.Id)
+        {
+            bound = condition.Left;
+            op = op switch { BinaryOp.Less => BinaryOp.Greater, BinaryOp.LessOrEqual => BinaryOp.GreaterOrEqual, BinaryOp.Greater => BinaryOp.Less, _ => BinaryOp.LessOrEqual };
+        }
+        else
+        {
+            return null;
+        }
+
+        var assigned = new HashSet<int> { index.Id };
+        foreach (var part in new Stmt[] { loop.Body, loop.Increment })
+        {
+            IrWalker.Statements(part, (s, _) =>
+            {
+                foreach (var v in AssignedVariables(s))
+                {
+                    assigned.Add(v.Id);
+                }
+            });
+        }
+
+        if (!IsStable(bound, assigned) || !IsStable(start, assigned))
+        {
+            return null;
+        }
+
+        return (loop.Step, op) switch
+        {
+            (1, BinaryOp.Less) => new ReverseRange(AddInt(bound, -1), start, -1),
+            (1, BinaryOp.LessOrEqual) => new ReverseRange(bound, start, -1),
+            (-1, BinaryOp.Greater) => new ReverseRange(AddInt(bound, 1), start, 1),
+            (-1, BinaryOp.GreaterOrEqual) => new ReverseRange(bound, start, 1),
+            _ => null,
+        };
+    }
+
+    /// <summary>An integer expression whose value the loop cannot change (no variable it assigns, no element).</summary>
+    private static bool IsStable(Expr e, HashSet<int> assigned) => e switch
+    {
+        Literal => true,
+        VarRef v => !assigned.Contains(v.Var.Id) && v.Type.Kind is TypeKind.Int or TypeKind.Long,
+        LengthOf { Collection: VarRef c } => !assigned.Contains(c.Var.Id),
+        MemberRead m => m.Receiver is null or ThisRef,
+        Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide } b => IsStable(b.Left, assigned) && IsStable(b.Right, assigned),
+        Unary { Op: UnaryOp.Negate } u => IsStable(u.Operand, assigned),
+        Model.Convert c => IsStable(c.Operand, assigned),
+        _ => false,
+    };
 
     /// <summary>
     /// A <c>break</c>, <c>continue</c> or <c>return</c>: first record, for every construct it leaves (innermost first),

@@ -22,7 +22,7 @@ internal static class Rewriter
             Body = SubstituteBlock(l.Body, map),
             Increment = SubstituteBlock(l.Increment, map),
         },
-        CountDown c => new CountDown(map(c.Counter), Substitute(c.From, map), Substitute(c.DownToExclusive, map), SubstituteBlock(c.Body, map)),
+        Model.Range r => new Model.Range(map(r.Counter), Substitute(r.First, map), Substitute(r.Last, map), r.Step, SubstituteBlock(r.Body, map)),
         Throw t => new Throw(Substitute(t.Exception, map)),
         TapePush p => new TapePush(Substitute(p.Value, map)),
         TapePushSpan p => new TapePushSpan(Substitute(p.Span, map)),

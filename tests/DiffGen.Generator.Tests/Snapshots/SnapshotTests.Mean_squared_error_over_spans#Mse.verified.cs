@@ -21,19 +21,14 @@ namespace Demo
                 // Forward sweep: the original computation, recording what the reverse sweep needs.
                 int m = ys.Length;
                 double sum = 0.0;
-                int _trips1 = 0;
                 double r = 0.0;
                 for (int i = 0; i < m; i++)
                 {
-                    _trips1++;
                     double h = theta[features];
-                    int _trips3 = 0;
                     for (int j = 0; j < features; j++)
                     {
-                        _trips3++;
                         h = h + theta[j] * xs[i * features + j];
                     }
-                    _tape.Push(_trips3);
                     _tape.Push(r);
                     r = h - ys[i];
                     sum = sum + r * r;
@@ -45,25 +40,24 @@ namespace Demo
                 double _d_sum = 0.0;
                 // _value = sum / (double)(2 * m)
                 _d_sum += 1.0 / (double)(2 * m);
-                for (int i = _trips1 - 1; i >= 0; i--)
+                for (int i = m - 1; i >= 0; i--)
                 {
                     // sum = sum + r * r
                     _d_r += 2.0 * _d_sum * r;
                     // r = h - ys[i]
-                    double _s5 = _d_r;
+                    double _s2 = _d_r;
                     _d_r = 0.0;
                     r = _tape.PopDouble();
-                    _d_h += _s5;
-                    int _rec4 = _tape.PopInt32();
-                    for (int j = _rec4 - 1; j >= 0; j--)
+                    _d_h += _s2;
+                    for (int j = features - 1; j >= 0; j--)
                     {
                         // h = h + theta[j] * xs[i * features + j]
                         dtheta[j] += _d_h * xs[i * features + j];
                     }
                     // h = theta[features]
-                    double _s2 = _d_h;
+                    double _s1 = _d_h;
                     _d_h = 0.0;
-                    dtheta[features] += _s2;
+                    dtheta[features] += _s1;
                 }
                 return _value;
             }

@@ -21,42 +21,33 @@ namespace Demo
                 // Forward sweep: the original computation, recording what the reverse sweep needs.
                 global::System.Span<double> work = stackalloc double[xs.Length];
                 global::System.Span<double> _d_work = _tape.RentDoubles(work.Length);
-                int _trips1 = 0;
                 for (int i = 0; i < xs.Length; i++)
                 {
-                    _trips1++;
                     _tape.Push(work[i]);
                     work[i] = global::System.Math.Tanh(xs[i]);
                 }
                 double total = 0.0;
-                int _trips4 = 0;
                 for (int pass = 0; pass < 2; pass++)
                 {
-                    _trips4++;
-                    int _trips5 = 0;
                     for (int i = 1; i < work.Length; i++)
                     {
-                        _trips5++;
                         _tape.Push(work[i]);
                         work[i] = 0.5 * (work[i] + work[i - 1]);
                     }
-                    _tape.Push(_trips5);
                 }
-                int _trips9 = 0;
                 double w = 0.0;
                 double _t1 = 0.0;
-                double _g11 = 0.0;
-                double _g12 = 0.0;
+                double _g6 = 0.0;
+                double _g7 = 0.0;
                 double _r1 = 0.0;
                 for (int _i3 = 0; _i3 < work.Length; _i3++)
                 {
-                    _trips9++;
                     _tape.Push(w);
                     w = work[_i3];
                     _tape.Push(_t1);
-                    _tape.Push(_g11);
-                    _tape.Push(_g12);
-                    _t1 = global::Demo.Fit.RosenbrockWithGradient(w, total, out _g11, out _g12);
+                    _tape.Push(_g6);
+                    _tape.Push(_g7);
+                    _t1 = global::Demo.Fit.RosenbrockWithGradient(w, total, out _g6, out _g7);
                     _tape.Push(_r1);
                     _r1 = global::System.Math.Max(w, 0.1);
                     total = total + _r1 * _t1;
@@ -69,55 +60,54 @@ namespace Demo
                 double _d_r1 = 0.0;
                 // _value = total
                 _d_total += 1.0;
-                for (int _i3 = _trips9 - 1; _i3 >= 0; _i3--)
+                for (int _i3 = work.Length - 1; _i3 >= 0; _i3--)
                 {
                     // total = total + _r1 * _t1
                     _d_r1 += _d_total * _t1;
                     _d_t1 += _d_total * _r1;
                     // _r1 = global::System.Math.Max(w, 0.1)
-                    double _s14 = _d_r1;
+                    double _s9 = _d_r1;
                     _d_r1 = 0.0;
                     _r1 = _tape.PopDouble();
                     if (w >= 0.1)
                     {
-                        _d_w += _s14;
+                        _d_w += _s9;
                     }
                     // _t1 = global::Demo.Fit.Rosenbrock(w, total)
-                    double _s13 = _d_t1;
+                    double _s8 = _d_t1;
                     _d_t1 = 0.0;
-                    _d_w += _s13 * _g11;
-                    _d_total += _s13 * _g12;
-                    _g12 = _tape.PopDouble();
-                    _g11 = _tape.PopDouble();
+                    _d_w += _s8 * _g6;
+                    _d_total += _s8 * _g7;
+                    _g7 = _tape.PopDouble();
+                    _g6 = _tape.PopDouble();
                     _t1 = _tape.PopDouble();
                     // w = work[_i3]
-                    double _s10 = _d_w;
+                    double _s5 = _d_w;
                     _d_w = 0.0;
                     w = _tape.PopDouble();
-                    _d_work[_i3] += _s10;
+                    _d_work[_i3] += _s5;
                 }
-                for (int pass = _trips4 - 1; pass >= 0; pass--)
+                for (int pass = 1; pass >= 0; pass--)
                 {
-                    int _rec8 = _tape.PopInt32();
-                    for (int i = _rec8; i > 0; i--)
+                    for (int i = work.Length - 1; i >= 1; i--)
                     {
                         // work[i] = 0.5 * (work[i] + work[i - 1])
-                        double _s6 = _d_work[i];
+                        double _s3 = _d_work[i];
                         _d_work[i] = 0.0;
                         work[i] = _tape.PopDouble();
-                        double _a7 = _s6 * 0.5;
-                        _d_work[i] += _a7;
-                        _d_work[i - 1] += _a7;
+                        double _a4 = _s3 * 0.5;
+                        _d_work[i] += _a4;
+                        _d_work[i - 1] += _a4;
                     }
                 }
-                for (int i = _trips1 - 1; i >= 0; i--)
+                for (int i = xs.Length - 1; i >= 0; i--)
                 {
                     // work[i] = global::System.Math.Tanh(xs[i])
-                    double _s2 = _d_work[i];
+                    double _s1 = _d_work[i];
                     _d_work[i] = 0.0;
-                    double _y3 = work[i];
+                    double _y2 = work[i];
                     work[i] = _tape.PopDouble();
-                    dxs[i] += _s2 * (1.0 - _y3 * _y3);
+                    dxs[i] += _s1 * (1.0 - _y2 * _y2);
                 }
                 return _value;
             }
