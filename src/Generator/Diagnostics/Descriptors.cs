@@ -28,7 +28,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor ParameterNotSupported = Error(
         "DG0003", Declaration,
-        "A parameter of a [Differentiable] method has a form DiffGen cannot differentiate",
+        "A parameter has a form DiffGen cannot differentiate",
         "Parameter '{0}' is {1}; pass differentiable values by value (double, float, double[], float[], Span<T> or ReadOnlySpan<T>), or mark it [NoDiff]");
 
     public static readonly DiagnosticDescriptor MethodShapeNotSupported = Error(
@@ -58,7 +58,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor StackAllocInLoop = Error(
         "DG0105", Body,
-        "stackalloc inside a loop in a [Differentiable] method",
+        "stackalloc inside a loop",
         "'stackalloc' inside a loop is not supported in a [Differentiable] method (each iteration would need its own buffer until the reverse sweep); allocate the buffer once before the loop");
 
     public static readonly DiagnosticDescriptor RefAliasing = Error(
