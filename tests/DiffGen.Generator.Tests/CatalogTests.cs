@@ -5,18 +5,7 @@ namespace DiffGen.Generator.Tests;
 /// <summary>Every diagnostic in the catalog has a documentation page and a release-tracking entry.</summary>
 public class CatalogTests
 {
-    private static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DiffGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DiffGen.sln not found.");
-    }
+    private static string Repository() => DiffGen.Tests.Shared.TestData.Repository;
 
     public static TheoryData<string> Ids => new(Descriptors.ById.Keys.Order(StringComparer.Ordinal));
 

@@ -8,18 +8,7 @@ namespace DiffGen.Generator.Tests;
 /// <summary>The generator reports and never throws, whatever it is given; and its output does not depend on culture.</summary>
 public class RobustnessTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DiffGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DiffGen.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryRoot() => DiffGen.Tests.Shared.TestData.Repository;
 
     private static IEnumerable<string> RepositorySources() =>
         Directory.EnumerateFiles(RepositoryRoot(), "*.cs", SearchOption.AllDirectories)
