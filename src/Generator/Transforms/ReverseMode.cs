@@ -45,6 +45,8 @@ internal sealed class ReverseMode
     private readonly HashSet<int> _countedIndices = new();
     private readonly HashSet<int> _createdInLoop = new();
     private readonly HashSet<Stmt> _firstReferences = new(ByReference<Stmt>.Instance);
+    private readonly Dictionary<int, Assign> _recomputed = new();
+    private readonly Dictionary<Block, List<Assign>> _recomputedIn = new(ByReference<Block>.Instance);
     private readonly Dictionary<int, Var> _adjoints = new();
     private readonly List<Var> _scalarAdjoints = new();
     private readonly Dictionary<int, Var> _gradientParameters = new();
@@ -97,6 +99,8 @@ internal sealed class ReverseMode
                 _createdInLoop.Add(created.Id);
             }
         });
+
+        FindRecomputable(method.Body, null);
     }
 
     private enum FrameKind
@@ -257,6 +261,124 @@ internal sealed class ReverseMode
 
     private bool IsPrimal(Var v) => v.Id < _primalLimit;
 
+    /// <summary>
+    /// Finds locals the reverse sweep can compute again rather than record: assigned once, at the top of a loop body
+    /// before anything can leave it, from an expression without calls whose inputs the body never changes
+    /// (<c>double a = x[i + 1] - x[i] * x[i];</c>), and used only after that assignment in the same body. Recomputing
+    /// them at the start of each trip's reverse costs a few operations; recording them costs a push and a pop.
+    /// </summary>
+    private void FindRecomputable(Stmt statement, Loop? loop)
+    {
+        switch (statement)
+        {
+            case Block block:
+                foreach (var s in block.Statements)
+                {
+                    FindRecomputable(s, loop);
+                }
+
+                break;
+            case If conditional:
+                FindRecomputable(conditional.Then, loop);
+                FindRecomputable(conditional.Else, loop);
+                break;
+            case Loop inner:
+                FindRecomputableInBody(inner);
+                FindRecomputable(inner.Body, inner);
+                FindRecomputable(inner.Increment, inner);
+                break;
+        }
+    }
+
+    private void FindRecomputableInBody(Loop loop)
+    {
+        var body = loop.Body;
+        var assignedInLoop = new HashSet<int>();
+        var writtenArrays = new HashSet<int>();
+        foreach (var part in new Stmt[] { loop.Body, loop.Increment })
+        {
+            IrWalker.Statements(part, (s, _) =>
+            {
+                foreach (var v in AssignedVariables(s))
+                {
+                    assignedInLoop.Add(v.Id);
+                }
+
+                if (s is Assign { Target: ElementAt { Collection: VarRef array } })
+                {
+                    writtenArrays.Add(array.Var.Id);
+                }
+            });
+        }
+
+        for (int k = 0; k < body.Statements.Count; k++)
+        {
+            if (body.Statements[k] is Assign { Target: VarRef { Var: var v } } assign && v.Type.IsReal
+                && v.Kind is VarKind.Local or VarKind.Temp && _assignments.TryGetValue(v.Id, out int n) && n == 1
+                && assign.Value is not (Invoke or DerivativeCall)
+                && IsRecomputable(assign.Value, loop, assignedInLoop, writtenArrays)
+                && UsedOnlyAfter(v, body, k))
+            {
+                _recomputed[v.Id] = assign;
+                if (!_recomputedIn.TryGetValue(body, out var list))
+                {
+                    list = new List<Assign>();
+                    _recomputedIn[body] = list;
+                }
+
+                list.Add(assign);
+            }
+
+            if (ControlFlow.MayExit(body.Statements[k]))
+            {
+                break;
+            }
+        }
+    }
+
+    private static bool IsRecomputable(Expr e, Loop loop, HashSet<int> assignedInLoop, HashSet<int> writtenArrays) => e switch
+    {
+        Literal or ThisRef or DefaultOf => true,
+        VarRef v => !assignedInLoop.Contains(v.Var.Id) || (loop.Index is { } index && index.Id == v.Var.Id),
+        ElementAt { Collection: VarRef array } a => !writtenArrays.Contains(array.Var.Id) && !assignedInLoop.Contains(array.Var.Id)
+            && IsRecomputable(a.Index, loop, assignedInLoop, writtenArrays),
+        LengthOf { Collection: VarRef c } => !assignedInLoop.Contains(c.Var.Id),
+        MemberRead m => m.Receiver is null or ThisRef,
+        Unary u => IsRecomputable(u.Operand, loop, assignedInLoop, writtenArrays),
+        Binary b => IsRecomputable(b.Left, loop, assignedInLoop, writtenArrays) && IsRecomputable(b.Right, loop, assignedInLoop, writtenArrays),
+        Model.Convert c => IsRecomputable(c.Operand, loop, assignedInLoop, writtenArrays),
+        Intrinsic i => i.Args.All(a => IsRecomputable(a, loop, assignedInLoop, writtenArrays)),
+        _ => false,
+    };
+
+    /// <summary>Whether every use of <paramref name="v"/> lies in the statements after <paramref name="index"/> of <paramref name="body"/>.</summary>
+    private bool UsedOnlyAfter(Var v, Block body, int index)
+    {
+        int inside = 0;
+        for (int k = index + 1; k < body.Statements.Count; k++)
+        {
+            IrWalker.Statements(body.Statements[k], (s, _) =>
+            {
+                foreach (var e in IrWalker.OwnExpressions(s))
+                {
+                    IrWalker.Reads(e, r => inside += r.Id == v.Id ? 1 : 0);
+                }
+            });
+        }
+
+        int everywhere = 0;
+        IrWalker.Statements(_method.Body, (s, _) =>
+        {
+            foreach (var e in IrWalker.OwnExpressions(s))
+            {
+                IrWalker.Reads(e, r => everywhere += r.Id == v.Id ? 1 : 0);
+            }
+        });
+
+        // Every read of v, except the target of its own assignment, is after it in this body.
+        return everywhere - 1 == inside;
+    }
+
     private bool IsActive(Var v) => _activity.IsActive(v);
 
     private bool IsActive(Expr e) => _activity.IsActive(e);
@@ -268,7 +390,7 @@ internal sealed class ReverseMode
     /// <summary>Whether an assignment to <paramref name="v"/> must record the value it overwrites.</summary>
     private bool NeedsRecord(Var v) =>
         // The result is assigned once per run (only one 'return' executes), and is returned after the reverse sweep.
-        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && v.Kind is not (VarKind.This or VarKind.Result)
+        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && !_recomputed.ContainsKey(v.Id) && v.Kind is not (VarKind.This or VarKind.Result)
         && (v.Kind == VarKind.Parameter || !IsSingleAssignment(v));
 
     /// <summary>Whether undoing <paramref name="statement"/> takes any code.</summary>
@@ -466,6 +588,16 @@ internal sealed class ReverseMode
         }
 
         var reverse = new List<Stmt>();
+        if (_recomputedIn.TryGetValue(block, out var recomputes) && parts.Any(p => p.Count > 0))
+        {
+            // Values this iteration computed from what it does not change: computed again instead of recorded.
+            foreach (var assign in recomputes)
+            {
+                reverse.Add(assign);
+                NoteReads(assign.Value);
+            }
+        }
+
         if (!frame.Records)
         {
             for (int k = count - 1; k >= 0; k--)

@@ -42,7 +42,6 @@ namespace Demo
                 double _r1 = 0.0;
                 for (int _i3 = 0; _i3 < work.Length; _i3++)
                 {
-                    _tape.Push(w);
                     w = work[_i3];
                     _tape.Push(_t1);
                     _tape.Push(_g6);
@@ -62,6 +61,7 @@ namespace Demo
                 _d_total += 1.0;
                 for (int _i3 = work.Length - 1; _i3 >= 0; _i3--)
                 {
+                    w = work[_i3];
                     // total = total + _r1 * _t1
                     _d_r1 += _d_total * _t1;
                     _d_t1 += _d_total * _r1;
@@ -84,7 +84,6 @@ namespace Demo
                     // w = work[_i3]
                     double _s5 = _d_w;
                     _d_w = 0.0;
-                    w = _tape.PopDouble();
                     _d_work[_i3] += _s5;
                 }
                 for (int pass = 1; pass >= 0; pass--)
