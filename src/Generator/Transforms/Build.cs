@@ -136,6 +136,13 @@ internal static class Build
             return Int((int)v + b);
         }
 
+        // (x - c) + b and (x + c) + b fold the constants.
+        if (a is Binary { Op: BinaryOp.Subtract or BinaryOp.Add, Right: Literal } offset && Literals.Value(offset.Right) is double d && a.Type.Kind == TypeKind.Int)
+        {
+            int folded = (offset.Op == BinaryOp.Add ? (int)d : -(int)d) + b;
+            return AddInt(offset.Left, folded);
+        }
+
         // (c + x) + b folds the constants.
         if (a is Binary { Op: BinaryOp.Add, Left: Literal } sum && Literals.Value(sum.Left) is double c && a.Type.Kind == TypeKind.Int)
         {
