@@ -48,6 +48,10 @@ public class ConstructTests
         ["CallsInLoop"] = (p => C.CallsInLoop(p.ToArray()), (p, g) => C.CallsInLoopWithGradient(p.ToArray(), g), [0.3, -0.7, 0.5]),
         ["InstanceMethod"] = (p => new Model(1.5).Predict(p[0]), (p, g) => new Model(1.5).PredictWithGradient(p[0], out g[0]), [0.6]),
         ["PrivateInstanceMethod"] = (p => new Model(1.5).Private(p[0]), (p, g) => new Model(1.5).PrivateWithGradient(p[0], out g[0]), [0.6]),
+        ["FusedContinueAndCounter"] = (p => Reductions.ContinueAndCounter(p[..^1].ToArray(), p[^1]), (p, g) => Reductions.ContinueAndCounterWithGradient(p[..^1].ToArray(), p[^1], g[..^1], out g[^1]), [0.4, -1.5, 0.9, 0.2, 1.3]),
+        ["FusedNestedLoopsInside"] = (p => Reductions.NestedLoopsInside(p[..6].ToArray(), p[6..].ToArray(), 2), (p, g) => Reductions.NestedLoopsInsideWithGradient(p[..6].ToArray(), p[6..].ToArray(), 2, g[..6], g[6..]), [0.4, -0.5, 0.9, 0.2, -0.3, 0.7, 0.5, -0.25, 0.1]),
+        ["FusedCallsWithSpans"] = (p => Reductions.CallsWithSpans(p[..^1].ToArray(), p[^1]), (p, g) => Reductions.CallsWithSpansWithGradient(p[..^1].ToArray(), p[^1], g[..^1], out g[^1]), [0.4, -0.5, 0.9, 0.3]),
+        ["FusedWhileWithData"] = (p => Reductions.WhileWithData(p[0], p[1]), (p, g) => Reductions.WhileWithDataWithGradient(p[0], p[1], out g[0], out g[1]), [0.4, -0.5]),
         ["MixedPrecision"] = (p => C.MixedPrecision((float)p[0], p[1]), (p, g) => C.MixedPrecisionWithGradient((float)p[0], p[1], out float gx, out g[1]) + (g[0] = gx) * 0, [0.5, 0.25]),
     };
 

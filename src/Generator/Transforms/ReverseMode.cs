@@ -51,6 +51,7 @@ internal sealed class ReverseMode
     private readonly List<Var> _scalarAdjoints = new();
     private readonly Dictionary<int, Var> _gradientParameters = new();
     private readonly List<Frame> _frames = new();
+    private readonly Fusion? _fusion;
     private readonly HashSet<int> _reads = new();
     private readonly HashSet<int> _elementReads = new();
     private int _nextVar;
@@ -58,9 +59,23 @@ internal sealed class ReverseMode
     private int _loopDepth;
     private bool _usesTape;
 
-    private ReverseMode(MethodModel method, HashSet<int> needed, HashSet<int> neededElements)
+    private ReverseMode(MethodModel method, HashSet<int> needed, HashSet<int> neededElements, Fusion? fusion = null)
     {
         _method = method;
+        _fusion = fusion;
+        if (fusion is not null)
+        {
+            foreach (var pair in fusion.ScalarAccumulators)
+            {
+                _adjoints[pair.Key] = pair.Value;
+            }
+
+            foreach (var pair in fusion.ArrayAccumulators)
+            {
+                _gradientParameters[pair.Key] = pair.Value;
+            }
+        }
+
         _activity = Activity.Analyze(method);
         _primalLimit = method.NextVarId;
         _nextVar = method.NextVarId;
@@ -111,22 +126,25 @@ internal sealed class ReverseMode
     }
 
     /// <summary>Transforms <paramref name="method"/> (as lowered by the front end) into its gradient method.</summary>
-    public static GradientMethod Transform(MethodModel method)
-    {
-        var normalized = Normalizer.Run(method);
+    public static GradientMethod Transform(MethodModel method) =>
+        FixedPoint(Normalizer.Run(method), null, pass => pass.Run()).Result;
 
-        // Which primal values the reverse sweep reads decides which assignments must record; reading more can only
-        // add records (and so more reverse code, which may read more), so iterate to the fixed point.
+    /// <summary>
+    /// Which primal values the reverse sweep reads decides which assignments must record; reading more can only add
+    /// records (and so more reverse code, which may read more), so the transform runs to the fixed point.
+    /// </summary>
+    private static (T Result, ReverseMode Pass) FixedPoint<T>(MethodModel method, Fusion? fusion, Func<ReverseMode, T> run)
+    {
         var needed = new HashSet<int>();
         var neededElements = new HashSet<int>();
         for (int round = 0; ; round++)
         {
-            var pass = new ReverseMode(normalized, needed, neededElements);
-            var result = pass.Run();
+            var pass = new ReverseMode(method, needed, neededElements, fusion);
+            var result = run(pass);
             bool stable = pass._reads.IsSubsetOf(needed) && pass._elementReads.IsSubsetOf(neededElements);
             if (stable || round > 8)
             {
-                return result;
+                return (result, pass);
             }
 
             needed.UnionWith(pass._reads);
@@ -210,7 +228,8 @@ internal sealed class ReverseMode
         }
 
         body.Add(new ReturnValue(new VarRef(_method.Result)));
-        return new GradientMethod(_method, new Block(body.ToEquatableArray()), gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty);
+        var cleaned = DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit);
+        return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty);
     }
 
     private static readonly TypeRef Str = new(TypeKind.Other, "string");
@@ -385,13 +404,14 @@ internal sealed class ReverseMode
 
     /// <summary>Assigned exactly once, outside any loop: its adjoint needs no reset and its old value no record.</summary>
     private bool IsSingleAssignment(Var v) =>
-        v.Kind != VarKind.Parameter && _assignments.TryGetValue(v.Id, out int n) && n == 1 && !_assignedInLoop.Contains(v.Id);
+        v.Kind != VarKind.Parameter && !(_fusion?.LiveIn.Contains(v.Id) ?? false)
+        && _assignments.TryGetValue(v.Id, out int n) && n == 1 && !_assignedInLoop.Contains(v.Id);
 
     /// <summary>Whether an assignment to <paramref name="v"/> must record the value it overwrites.</summary>
     private bool NeedsRecord(Var v) =>
         // The result is assigned once per run (only one 'return' executes), and is returned after the reverse sweep.
-        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && !_recomputed.ContainsKey(v.Id) && v.Kind is not (VarKind.This or VarKind.Result)
-        && (v.Kind == VarKind.Parameter || !IsSingleAssignment(v));
+        _needed.Contains(v.Id) && !_countedIndices.Contains(v.Id) && !_recomputed.ContainsKey(v.Id) && v.Kind != VarKind.This
+        && v.Id != _method.Result.Id && !IsSingleAssignment(v);
 
     /// <summary>Whether undoing <paramref name="statement"/> takes any code.</summary>
     private bool HasReverse(Stmt statement)
@@ -852,7 +872,7 @@ internal sealed class ReverseMode
     /// <summary>The adjoint flowing into an assignment to <paramref name="v"/>, taken (and reset) from its adjoint variable.</summary>
     private Expr Seed(Var v, List<Stmt> reverse, bool firstReference = false)
     {
-        if (v.Kind == VarKind.Result && IsSingleAssignment(v))
+        if (v.Id == _method.Result.Id && IsSingleAssignment(v))
         {
             return Real(v.Type, 1);
         }
@@ -1021,6 +1041,11 @@ internal sealed class ReverseMode
 
     private List<Stmt> Repeat(Loop loop, List<Stmt> forward)
     {
+        if (HasReverse(loop) && TryFuse(loop, forward) is { } fused)
+        {
+            return fused;
+        }
+
         bool records = HasReverse(loop);
         bool inLoop = _loopDepth > 0;
         var range = records ? RecomputableRange(loop) : null;
@@ -1204,6 +1229,301 @@ internal sealed class ReverseMode
         Model.Convert c => IsStable(c.Operand, assigned),
         _ => false,
     };
+
+    /// <summary>
+    /// What a fused loop body's own reverse sweep accumulates into, and which variables carry values between its
+    /// iterations (they are recorded like parameters, since the body's first assignment to them overwrites a value).
+    /// </summary>
+    private sealed record Fusion(Dictionary<int, Var> ScalarAccumulators, Dictionary<int, Var> ArrayAccumulators, HashSet<int> LiveIn, int LoopId, bool HasContinue);
+
+    /// <summary>
+    /// A loop whose only differentiable state carried from one trip to the next is an accumulator, <c>s += term</c>
+    /// (the shape of every "sum over the data" objective), needs no reverse trips at all: d(Σ termᵢ)/d(input) is
+    /// Σ dtermᵢ/d(input), and each trip's term depends only on inputs the loop does not change. So each trip runs its
+    /// own reverse sweep right after its forward sweep, with a seed of 1, adding into accumulators of the inputs'
+    /// gradients; after the loop, the reverse sweep scales those sums by the adjoint of <c>s</c>. No trip count, no
+    /// records across trips, and the data is walked once, as a hand-written gradient would.
+    /// </summary>
+    private List<Stmt>? TryFuse(Loop loop, List<Stmt> forward)
+    {
+        if (_loopDepth > 0 || _fusion is not null || loop.Increment.Statements.Count > 0
+            || ControlFlow.Breaks(loop.Body, loop.Id) || ControlFlow.ContainsReturn(loop.Body))
+        {
+            return null;
+        }
+
+        var inBody = new HashSet<int>();
+        var assignedInBody = new HashSet<int>();
+        bool writesActiveArray = false;
+        IrWalker.Statements(loop.Body, (statement, _) =>
+        {
+            foreach (var e in IrWalker.OwnExpressions(statement))
+            {
+                IrWalker.Reads(e, v => inBody.Add(v.Id));
+            }
+
+            foreach (var v in AssignedVariables(statement))
+            {
+                assignedInBody.Add(v.Id);
+            }
+
+            // Element writes could carry values from trip to trip, which the trip's own reverse would undo.
+            writesActiveArray |= statement is Assign { Target: ElementAt };
+        });
+        if (writesActiveArray)
+        {
+            return null;
+        }
+
+        var outside = new HashSet<int>();
+        CollectReadsOutside(_method.Body, loop, outside);
+        var carried = assignedInBody.Where(outside.Contains).ToList();
+        var activeCarried = carried.Where(id => IsActive(VariableById(id))).ToList();
+        if (activeCarried.Count != 1)
+        {
+            return null;
+        }
+
+        var accumulator = VariableById(activeCarried[0]);
+        bool onlyAccumulated = true;
+        int readsOfAccumulator = 0;
+        int accumulations = 0;
+        IrWalker.Statements(loop.Body, (statement, depth) =>
+        {
+            foreach (var e in IrWalker.OwnExpressions(statement))
+            {
+                IrWalker.Reads(e, v => readsOfAccumulator += v.Id == accumulator.Id ? 1 : 0);
+            }
+
+            if (statement is Assign { Target: VarRef target } assign && target.Var.Id == accumulator.Id)
+            {
+                accumulations++;
+                onlyAccumulated &= IsAccumulation(accumulator, assign.Value, out _, out _);
+            }
+        });
+
+        // Each accumulation reads it twice (target and left operand); nothing else may read it.
+        if (!onlyAccumulated || readsOfAccumulator != 2 * accumulations)
+        {
+            return null;
+        }
+
+        // The inputs: differentiable values the body reads and does not change.
+        var inputs = inBody.Where(id => !assignedInBody.Contains(id)).Select(VariableById).Where(v => v is not null && IsActive(v)).OrderBy(v => v!.Id).ToList();
+        var scalars = new Dictionary<int, Var>();
+        var arrays = new Dictionary<int, Var>();
+        var parameters = new List<ParamInfo>();
+        foreach (var input in inputs)
+        {
+            var v = input!;
+            if (v.Type.IsReal)
+            {
+                var sum = NewVar("_sum_d_" + v.Name.TrimStart('_'), v.Type);
+                scalars[v.Id] = sum;
+                forward.Add(new Assign(new VarRef(sum), Real(v.Type, 0)));
+                parameters.Add(new ParamInfo(v.Name, v.Type, ArgKind.Value, GradientKind.Scalar, sum.Name));
+            }
+            else
+            {
+                var sum = NewVar("_sum_d_" + v.Name.TrimStart('_'), TypeRef.SpanOf(v.Type.Element!));
+                arrays[v.Id] = sum;
+                _usesTape = true;
+                forward.Add(new Assign(new VarRef(sum), new TapeRent(v.Type.Element!, new LengthOf(new VarRef(v)))));
+                parameters.Add(new ParamInfo(v.Name, v.Type, ArgKind.Value, GradientKind.Buffer, sum.Name));
+            }
+        }
+
+        // Variables the loop changes that the rest of the reverse sweep reads keep their value from before the loop.
+        var restores = new List<Stmt>();
+        foreach (var id in carried)
+        {
+            var v = VariableById(id);
+            if (NeedsRecord(v))
+            {
+                restores.Add(Record(new VarRef(v), forward));
+            }
+        }
+
+        var body = new MethodModel(
+            _method.Key, _method.HintName, _method.Namespace, _method.Containers, _method.Name, _method.Accessibility, _method.IsStatic,
+            accumulator.Type, parameters.ToEquatableArray(), inputs.Select(v => v!).ToEquatableArray(), accumulator, _method.This,
+            loop.Body, _nextVar, _method.NextLoopId, _method.GeneratedName, EquatableArray<string>.Empty);
+        bool hasContinue = false;
+        IrWalker.Statements(loop.Body, (statement, _) => hasContinue |= statement is Continue c && c.LoopId == loop.Id);
+        var fusion = new Fusion(scalars, arrays, new HashSet<int>(carried), loop.Id, hasContinue);
+        var (trip, pass) = FixedPoint(body, fusion, nested => nested.RunFused());
+        _nextVar = pass._nextVar;
+        _usesTape |= pass._usesTape;
+
+        forward.Add(loop with { Body = new Block(trip.ToEquatableArray()) });
+
+        var reverse = new List<Stmt> { new Comment("The loop, fused: each trip added its share of the gradient during the forward sweep.") };
+        Expr seed = new VarRef(Adjoint(accumulator));
+        foreach (var input in inputs)
+        {
+            var v = input!;
+            if (scalars.TryGetValue(v.Id, out var sum))
+            {
+                reverse.Add(new AddAssign(new VarRef(Adjoint(v)), Mul(seed, new VarRef(sum))));
+            }
+            else
+            {
+                reverse.Add(new ExprStmt(RuntimeCall("AddScaled", TypeRef.Void, CollectionAdjoint(new VarRef(v)), new VarRef(arrays[v.Id]), seed)));
+            }
+        }
+
+        restores.Reverse();
+        reverse.AddRange(restores);
+        return reverse;
+    }
+
+    /// <summary>The forward and reverse sweeps of one trip of a fused loop (see <see cref="TryFuse"/>).</summary>
+    private List<Stmt> RunFused()
+    {
+        var fusion = _fusion!;
+        _frames.Add(new Frame { Kind = FrameKind.Loop, LoopId = fusion.LoopId });
+        var forward = new List<Stmt>();
+        var reverse = BlockOf(_method.Body, forward);
+        _frames.RemoveAt(_frames.Count - 1);
+
+        var trip = new List<Stmt>();
+        bool rents = ContainsRent(forward) || ContainsRent(reverse);
+        var mark = rents ? NewVar(NextName("_mark"), TypeRef.Int) : null;
+        if (mark is not null)
+        {
+            trip.Add(new ScratchMark(mark, TypeRef.Double));
+        }
+
+        if (fusion.HasContinue)
+        {
+            // 'continue' leaves the forward part of the trip; the trip's reverse part still runs after it.
+            trip.Add(new Loop(fusion.LoopId, null, null, 0, Literals.Bool(false), new Block(forward.ToEquatableArray()), Block.Empty, IsDoWhile: true));
+        }
+        else
+        {
+            trip.AddRange(forward);
+        }
+
+        if (reverse.Count > 0)
+        {
+            // The trip's reverse restores what it overwrote; values carried to the next trip are put back after it.
+            var carriedBack = new List<(Var Variable, Var Saved)>();
+            foreach (var id in fusion.LiveIn)
+            {
+                var v = VariableById(id);
+                if (NeedsRecord(v))
+                {
+                    var saved = NewVar(NextName("_end"), v.Type);
+                    trip.Add(new Assign(new VarRef(saved), new VarRef(v)));
+                    carriedBack.Add((v, saved));
+                }
+            }
+
+            trip.Add(new Comment("This trip's share of the gradient."));
+            trip.Add(new Assign(new VarRef(Adjoint(_method.Result)), Real(_method.Result.Type, 1)));
+            foreach (var adjoint in _scalarAdjoints)
+            {
+                if (adjoint.Id != Adjoint(_method.Result).Id)
+                {
+                    trip.Add(new Assign(new VarRef(adjoint), Real(adjoint.Type, 0)));
+                }
+            }
+
+            trip.AddRange(reverse);
+            foreach (var (v, saved) in carriedBack)
+            {
+                trip.Add(new Assign(new VarRef(v), new VarRef(saved)));
+            }
+        }
+
+        if (mark is not null)
+        {
+            trip.Add(new ScratchRelease(mark, TypeRef.Double));
+        }
+
+        return trip;
+    }
+
+    private static bool ContainsRent(List<Stmt> statements)
+    {
+        bool found = false;
+        foreach (var statement in statements)
+        {
+            IrWalker.Statements(statement, (s, _) =>
+            {
+                foreach (var e in IrWalker.OwnExpressions(s))
+                {
+                    found |= ContainsRent(e);
+                }
+            });
+        }
+
+        return found;
+    }
+
+    private static bool ContainsRent(Expr e) => e is TapeRent || IrWalker.Children(e).Any(ContainsRent);
+
+    /// <summary>Every variable the method reads or writes outside <paramref name="loop"/>'s body (its header included).</summary>
+    private static void CollectReadsOutside(Stmt statement, Loop loop, HashSet<int> outside)
+    {
+        if (ReferenceEquals(statement, loop))
+        {
+            foreach (var e in IrWalker.OwnExpressions(loop))
+            {
+                IrWalker.Reads(e, v => outside.Add(v.Id));
+            }
+
+            return;
+        }
+
+        foreach (var e in IrWalker.OwnExpressions(statement))
+        {
+            IrWalker.Reads(e, v => outside.Add(v.Id));
+        }
+
+        switch (statement)
+        {
+            case Block b:
+                foreach (var s in b.Statements)
+                {
+                    CollectReadsOutside(s, loop, outside);
+                }
+
+                break;
+            case If i:
+                CollectReadsOutside(i.Then, loop, outside);
+                CollectReadsOutside(i.Else, loop, outside);
+                break;
+            case Loop l:
+                CollectReadsOutside(l.Body, loop, outside);
+                CollectReadsOutside(l.Increment, loop, outside);
+                break;
+        }
+    }
+
+    private readonly Dictionary<int, Var> _variablesById = new();
+
+    private Var VariableById(int id)
+    {
+        if (_variablesById.Count == 0)
+        {
+            foreach (var p in _method.ParameterVars)
+            {
+                _variablesById[p.Id] = p;
+            }
+
+            _variablesById[_method.Result.Id] = _method.Result;
+            IrWalker.Statements(_method.Body, (s, _) =>
+            {
+                foreach (var e in IrWalker.OwnExpressions(s))
+                {
+                    IrWalker.Reads(e, v => _variablesById[v.Id] = v);
+                }
+            });
+        }
+
+        return _variablesById[id];
+    }
 
     /// <summary>
     /// A <c>break</c>, <c>continue</c> or <c>return</c>: first record, for every construct it leaves (innermost first),

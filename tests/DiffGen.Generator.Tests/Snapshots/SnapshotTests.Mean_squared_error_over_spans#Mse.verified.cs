@@ -21,7 +21,7 @@ namespace Demo
                 // Forward sweep: the original computation, recording what the reverse sweep needs.
                 int m = ys.Length;
                 double sum = 0.0;
-                double r = 0.0;
+                global::System.Span<double> _sum_d_theta = _tape.RentDoubles(theta.Length);
                 for (int i = 0; i < m; i++)
                 {
                     double h = theta[features];
@@ -29,36 +29,31 @@ namespace Demo
                     {
                         h = h + theta[j] * xs[i * features + j];
                     }
-                    _tape.Push(r);
-                    r = h - ys[i];
+                    double r = h - ys[i];
                     sum = sum + r * r;
-                }
-                double _value = sum / (double)(2 * m);
-                // Reverse sweep: adjoints, from the result back to the inputs.
-                double _d_h = 0.0;
-                double _d_r = 0.0;
-                double _d_sum = 0.0;
-                // _value = sum / (double)(2 * m)
-                _d_sum += 1.0 / (double)(2 * m);
-                for (int i = m - 1; i >= 0; i--)
-                {
+                    // This trip's share of the gradient.
+                    double _d_sum = 1.0;
+                    double _d_h = 0.0;
+                    double _d_r = 0.0;
                     // sum = sum + r * r
                     _d_r += 2.0 * _d_sum * r;
                     // r = h - ys[i]
-                    double _s2 = _d_r;
-                    _d_r = 0.0;
-                    r = _tape.PopDouble();
-                    _d_h += _s2;
+                    _d_h += _d_r;
                     for (int j = features - 1; j >= 0; j--)
                     {
                         // h = h + theta[j] * xs[i * features + j]
-                        dtheta[j] += _d_h * xs[i * features + j];
+                        _sum_d_theta[j] += _d_h * xs[i * features + j];
                     }
                     // h = theta[features]
-                    double _s1 = _d_h;
-                    _d_h = 0.0;
-                    dtheta[features] += _s1;
+                    _sum_d_theta[features] += _d_h;
                 }
+                double _value = sum / (double)(2 * m);
+                // Reverse sweep: adjoints, from the result back to the inputs.
+                double _d_sum_2 = 0.0;
+                // _value = sum / (double)(2 * m)
+                _d_sum_2 += 1.0 / (double)(2 * m);
+                // The loop, fused: each trip added its share of the gradient during the forward sweep.
+                global::DiffGen.CompilerServices.Adjoints.AddScaled(dtheta, _sum_d_theta, _d_sum_2);
                 return _value;
             }
             finally

@@ -124,7 +124,11 @@ internal sealed class RandomPrograms
                 }
                 else
                 {
-                    Line($"{Local()} = Helper({Expression(1)}, {Expression(1)});");
+                    // Helper squares its second argument, so inside loops its result is squashed too.
+                    string target = Local();
+                    Line(_loopDepth > 0
+                        ? $"{target} = 0.5 * {target} + 0.4 * Math.Tanh(Helper({Expression(1)}, {Expression(1)}));"
+                        : $"{target} = Helper({Expression(1)}, {Expression(1)});");
                 }
 
                 break;
