@@ -50,45 +50,10 @@ public static partial class GaussianMixture
             sumQ[c] = s;
         }
 
-        Span<double> centered = stackalloc double[d];
-        Span<double> transformed = stackalloc double[d];
-        Span<double> mainTerm = stackalloc double[k];
         double total = 0;
         for (int i = 0; i < n; i++)
         {
-            for (int c = 0; c < k; c++)
-            {
-                for (int j = 0; j < d; j++)
-                {
-                    centered[j] = x[i * d + j] - means[c * d + j];
-                }
-
-                // Q·(x - μ) with Q lower triangular: diagonal exp(q), then the lower triangle column by column.
-                for (int j = 0; j < d; j++)
-                {
-                    transformed[j] = qDiagonal[c * d + j] * centered[j];
-                }
-
-                int lower = c * triangle + d;
-                for (int col = 0; col < d; col++)
-                {
-                    for (int row = col + 1; row < d; row++)
-                    {
-                        transformed[row] += icf[lower] * centered[col];
-                        lower++;
-                    }
-                }
-
-                double squaredNorm = 0;
-                for (int j = 0; j < d; j++)
-                {
-                    squaredNorm += transformed[j] * transformed[j];
-                }
-
-                mainTerm[c] = alphas[c] + sumQ[c] - 0.5 * squaredNorm;
-            }
-
-            total += LogSumExp(mainTerm);
+            total += PointLogLikelihood(x.Slice(i * d, d), alphas, means, icf, qDiagonal, sumQ, d);
         }
 
         double prior = 0;
@@ -110,6 +75,62 @@ public static partial class GaussianMixture
 
         double constant = -n * d * 0.5 * Math.Log(2 * Pi);
         return constant + total - n * LogSumExp(alphas) + prior - k * WishartConstant(d, gamma, m);
+    }
+
+    /// <summary>
+    /// The log-likelihood of one point under the mixture (before the constant): log Σₖ exp(αₖ + Σ qₖ − ½‖Qₖ(x − μₖ)‖²).
+    /// </summary>
+    /// <param name="point">The point (d numbers).</param>
+    /// <param name="alphas">k log-weights.</param>
+    /// <param name="means">k·d means.</param>
+    /// <param name="icf">k·d(d+1)/2 inverse-covariance factors.</param>
+    /// <param name="qDiagonal">k·d diagonal entries exp(q) of the factors.</param>
+    /// <param name="sumQ">k sums of the log-diagonals.</param>
+    /// <param name="d">The dimension.</param>
+    /// <returns>The point's log-likelihood.</returns>
+    [Differentiable]
+    public static double PointLogLikelihood(
+        [NoDiff] ReadOnlySpan<double> point, ReadOnlySpan<double> alphas, ReadOnlySpan<double> means, ReadOnlySpan<double> icf,
+        ReadOnlySpan<double> qDiagonal, ReadOnlySpan<double> sumQ, [NoDiff] int d)
+    {
+        int k = alphas.Length;
+        int triangle = d * (d + 1) / 2;
+        Span<double> centered = stackalloc double[d];
+        Span<double> transformed = stackalloc double[d];
+        Span<double> mainTerm = stackalloc double[k];
+        for (int c = 0; c < k; c++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                centered[j] = point[j] - means[c * d + j];
+            }
+
+            // Q·(x - μ) with Q lower triangular: diagonal exp(q), then the lower triangle column by column.
+            for (int j = 0; j < d; j++)
+            {
+                transformed[j] = qDiagonal[c * d + j] * centered[j];
+            }
+
+            int lower = c * triangle + d;
+            for (int col = 0; col < d; col++)
+            {
+                for (int row = col + 1; row < d; row++)
+                {
+                    transformed[row] += icf[lower] * centered[col];
+                    lower++;
+                }
+            }
+
+            double squaredNorm = 0;
+            for (int j = 0; j < d; j++)
+            {
+                squaredNorm += transformed[j] * transformed[j];
+            }
+
+            mainTerm[c] = alphas[c] + sumQ[c] - 0.5 * squaredNorm;
+        }
+
+        return LogSumExp(mainTerm);
     }
 
     /// <summary>log Σ exp(v), with the maximum subtracted first so that nothing overflows.</summary>

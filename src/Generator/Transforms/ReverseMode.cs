@@ -228,7 +228,7 @@ internal sealed class ReverseMode
         }
 
         body.Add(new ReturnValue(new VarRef(_method.Result)));
-        var cleaned = DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit);
+        var cleaned = Peephole.Run(DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit));
         return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty);
     }
 
@@ -785,9 +785,11 @@ internal sealed class ReverseMode
                 reverse.AddRange(restores);
                 break;
             case VarRef { Var: var v } when IsActive(v) && created is null && IsAccumulation(v, assign.Value, out var increment, out bool subtract):
-                // v = v + e (or v - e): v's adjoint passes through unchanged; e gets it.
+                // v = v + e (or v - e): v's adjoint passes through unchanged; e gets it. In a fused trip the
+                // accumulator's adjoint is the constant seed 1.
                 reverse.AddRange(restores);
-                Propagate(increment, subtract ? Neg(new VarRef(Adjoint(v))) : new VarRef(Adjoint(v)), null, reverse);
+                Expr passed = _fusion is not null && v.Id == _method.Result.Id ? Real(v.Type, 1) : new VarRef(Adjoint(v));
+                Propagate(increment, subtract ? Neg(passed) : passed, null, reverse);
                 break;
             case VarRef { Var: var v } when IsActive(v) && created is null && assign.Value.Type.IsReal:
             {
@@ -1312,6 +1314,7 @@ internal sealed class ReverseMode
         var inputs = inBody.Where(id => !assignedInBody.Contains(id)).Select(VariableById).Where(v => v is not null && IsActive(v)).OrderBy(v => v!.Id).ToList();
         var scalars = new Dictionary<int, Var>();
         var arrays = new Dictionary<int, Var>();
+        var scaledInPlace = new HashSet<int>();
         var parameters = new List<ParamInfo>();
         foreach (var input in inputs)
         {
@@ -1322,6 +1325,13 @@ internal sealed class ReverseMode
                 scalars[v.Id] = sum;
                 forward.Add(new Assign(new VarRef(sum), Real(v.Type, 0)));
                 parameters.Add(new ParamInfo(v.Name, v.Type, ArgKind.Value, GradientKind.Scalar, sum.Name));
+            }
+            else if (_gradientParameters.TryGetValue(v.Id, out var output) && output.Type.IsCollection && !HasDifferentiableUseOutside(v, loop))
+            {
+                // Only this loop sends a gradient to this parameter: sum straight into the caller's buffer, then scale it.
+                arrays[v.Id] = output;
+                scaledInPlace.Add(v.Id);
+                parameters.Add(new ParamInfo(v.Name, v.Type, ArgKind.Value, GradientKind.Buffer, output.Name));
             }
             else
             {
@@ -1366,6 +1376,10 @@ internal sealed class ReverseMode
             {
                 reverse.Add(new AddAssign(new VarRef(Adjoint(v)), Mul(seed, new VarRef(sum))));
             }
+            else if (scaledInPlace.Contains(v.Id))
+            {
+                reverse.Add(new ExprStmt(RuntimeCall("Scale", TypeRef.Void, new VarRef(arrays[v.Id]), seed)));
+            }
             else
             {
                 reverse.Add(new ExprStmt(RuntimeCall("AddScaled", TypeRef.Void, CollectionAdjoint(new VarRef(v)), new VarRef(arrays[v.Id]), seed)));
@@ -1376,6 +1390,50 @@ internal sealed class ReverseMode
         reverse.AddRange(restores);
         return reverse;
     }
+
+    /// <summary>Whether anything outside <paramref name="loop"/>'s body reads the elements of <paramref name="array"/> or passes it on.</summary>
+    private bool HasDifferentiableUseOutside(Var array, Loop loop)
+    {
+        bool used = false;
+        void Visit(Stmt statement)
+        {
+            if (ReferenceEquals(statement, loop))
+            {
+                return;
+            }
+
+            foreach (var e in IrWalker.OwnExpressions(statement))
+            {
+                used |= UsesElements(e, array);
+            }
+
+            switch (statement)
+            {
+                case Block b:
+                    b.Statements.ToList().ForEach(Visit);
+                    break;
+                case If i:
+                    Visit(i.Then);
+                    Visit(i.Else);
+                    break;
+                case Loop l:
+                    Visit(l.Body);
+                    Visit(l.Increment);
+                    break;
+            }
+        }
+
+        Visit(_method.Body);
+        return used;
+    }
+
+    private static bool UsesElements(Expr e, Var array) => e switch
+    {
+        ElementAt { Collection: VarRef c } when c.Var.Id == array.Id => true,
+        Invoke call => call.Args.Any(a => a.Value is VarRef r && r.Var.Id == array.Id || a.Value is Model.Convert { Operand: VarRef cr } && cr.Var.Id == array.Id)
+            || IrWalker.Children(e).Any(c => UsesElements(c, array)),
+        _ => IrWalker.Children(e).Any(c => UsesElements(c, array)),
+    };
 
     /// <summary>The forward and reverse sweeps of one trip of a fused loop (see <see cref="TryFuse"/>).</summary>
     private List<Stmt> RunFused()

@@ -41,6 +41,26 @@ public static class Adjoints
     public static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float scale) =>
         TensorPrimitives.MultiplyAdd(source, scale, target, target);
 
+    /// <summary><paramref name="target"/>[i] *= <paramref name="scale"/>: a fused loop's gradient, scaled by its accumulator's adjoint.</summary>
+    /// <param name="target">The gradient to scale in place.</param>
+    /// <param name="scale">The factor.</param>
+    public static void Scale(Span<double> target, double scale)
+    {
+        if (scale != 1)
+        {
+            TensorPrimitives.Multiply(target, scale, target);
+        }
+    }
+
+    /// <inheritdoc cref="Scale(Span{double}, double)"/>
+    public static void Scale(Span<float> target, float scale)
+    {
+        if (scale != 1)
+        {
+            TensorPrimitives.Multiply(target, scale, target);
+        }
+    }
+
     private static void Check(int gradientLength, int inputLength, bool overlaps, string gradientName, string inputName)
     {
         if (gradientLength != inputLength)

@@ -36,9 +36,8 @@ namespace Demo
             float _d_r2 = 0F;
             float _d_r1 = 0F;
             float _d_p = 0F;
-            float _d_t1 = 0F;
             // _value = _t1
-            _d_t1 += 1F;
+            float _d_t1 = 1F;
             if (_branch1)
             {
                 // _t1 = -global::System.MathF.Log(p)

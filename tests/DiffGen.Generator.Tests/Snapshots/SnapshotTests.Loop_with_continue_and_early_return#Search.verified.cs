@@ -11,11 +11,21 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>Search</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public static double SearchWithGradient(double[] xs, double limit, global::System.Span<double> dxs, out double dlimit)
         {
             var _tape = global::DiffGen.CompilerServices.Tape.Current;
             var _mark = _tape.Mark();
             try
+            {
+                return _Sweeps(xs, limit, dxs, out dlimit, _tape);
+            }
+            finally
+            {
+                _tape.Release(_mark);
+            }
+
+            static double _Sweeps(double[] xs, double limit, global::System.Span<double> dxs, out double dlimit, global::DiffGen.CompilerServices.Tape _tape)
             {
                 int _exit1 = 0;
                 double s = 0.0;
@@ -81,9 +91,8 @@ namespace Demo
                         }
                         // s = s * _r1 + xs[i] * limit
                         double _s5 = _d_s;
-                        _d_s = 0.0;
                         s = _tape.PopDouble();
-                        _d_s += _s5 * _r1;
+                        _d_s = _s5 * _r1;
                         _d_r1 += _s5 * s;
                         dxs[i] += _s5 * limit;
                         _d_limit += _s5 * xs[i];
@@ -97,10 +106,6 @@ namespace Demo
                 }
                 dlimit = _d_limit;
                 return _value;
-            }
-            finally
-            {
-                _tape.Release(_mark);
             }
         }
     }

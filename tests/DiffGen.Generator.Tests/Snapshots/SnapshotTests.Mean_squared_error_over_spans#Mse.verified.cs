@@ -11,55 +11,42 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>Mse</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public static double MseWithGradient(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> xs, global::System.ReadOnlySpan<double> ys, int features, global::System.Span<double> dtheta)
         {
-            var _tape = global::DiffGen.CompilerServices.Tape.Current;
-            var _mark = _tape.Mark();
-            try
+            global::DiffGen.CompilerServices.Adjoints.PrepareGradient(dtheta, theta, "dtheta", "theta");
+            // Forward sweep: the original computation, recording what the reverse sweep needs.
+            int m = ys.Length;
+            double sum = 0.0;
+            for (int i = 0; i < m; i++)
             {
-                global::DiffGen.CompilerServices.Adjoints.PrepareGradient(dtheta, theta, "dtheta", "theta");
-                // Forward sweep: the original computation, recording what the reverse sweep needs.
-                int m = ys.Length;
-                double sum = 0.0;
-                global::System.Span<double> _sum_d_theta = _tape.RentDoubles(theta.Length);
-                for (int i = 0; i < m; i++)
+                double h = theta[features];
+                for (int j = 0; j < features; j++)
                 {
-                    double h = theta[features];
-                    for (int j = 0; j < features; j++)
-                    {
-                        h = h + theta[j] * xs[i * features + j];
-                    }
-                    double r = h - ys[i];
-                    sum = sum + r * r;
-                    // This trip's share of the gradient.
-                    double _d_sum = 1.0;
-                    double _d_h = 0.0;
-                    double _d_r = 0.0;
-                    // sum = sum + r * r
-                    _d_r += 2.0 * _d_sum * r;
-                    // r = h - ys[i]
-                    _d_h += _d_r;
-                    for (int j = features - 1; j >= 0; j--)
-                    {
-                        // h = h + theta[j] * xs[i * features + j]
-                        _sum_d_theta[j] += _d_h * xs[i * features + j];
-                    }
-                    // h = theta[features]
-                    _sum_d_theta[features] += _d_h;
+                    h = h + theta[j] * xs[i * features + j];
                 }
-                double _value = sum / (double)(2 * m);
-                // Reverse sweep: adjoints, from the result back to the inputs.
-                double _d_sum_2 = 0.0;
-                // _value = sum / (double)(2 * m)
-                _d_sum_2 += 1.0 / (double)(2 * m);
-                // The loop, fused: each trip added its share of the gradient during the forward sweep.
-                global::DiffGen.CompilerServices.Adjoints.AddScaled(dtheta, _sum_d_theta, _d_sum_2);
-                return _value;
+                double r = h - ys[i];
+                sum = sum + r * r;
+                // This trip's share of the gradient.
+                // sum = sum + r * r
+                double _d_r = 2.0 * r;
+                // r = h - ys[i]
+                double _d_h = _d_r;
+                for (int j = features - 1; j >= 0; j--)
+                {
+                    // h = h + theta[j] * xs[i * features + j]
+                    dtheta[j] += _d_h * xs[i * features + j];
+                }
+                // h = theta[features]
+                dtheta[features] += _d_h;
             }
-            finally
-            {
-                _tape.Release(_mark);
-            }
+            double _value = sum / (double)(2 * m);
+            // Reverse sweep: adjoints, from the result back to the inputs.
+            // _value = sum / (double)(2 * m)
+            double _d_sum = 1.0 / (double)(2 * m);
+            // The loop, fused: each trip added its share of the gradient during the forward sweep.
+            global::DiffGen.CompilerServices.Adjoints.Scale(dtheta, _d_sum);
+            return _value;
         }
     }
 }

@@ -16,12 +16,10 @@ namespace Demo
             // Forward sweep: the original computation, recording what the reverse sweep needs.
             double _value = global::System.Math.Pow(1.0 - x, 2.0) + 100.0 * global::System.Math.Pow(y - x * x, 2.0);
             // Reverse sweep: adjoints, from the result back to the inputs.
-            double _d_x = 0.0;
-            double _d_y = 0.0;
             // _value = global::System.Math.Pow(1.0 - x, 2.0) + 100.0 * global::System.Math.Pow(y - x * x, 2.0)
-            _d_x -= 2.0 * (1.0 - x);
+            double _d_x = -(2.0 * (1.0 - x));
             double _a1 = 100.0 * (2.0 * (y - x * x));
-            _d_y += _a1;
+            double _d_y = _a1;
             _d_x -= 2.0 * _a1 * x;
             dx = _d_x;
             dy = _d_y;

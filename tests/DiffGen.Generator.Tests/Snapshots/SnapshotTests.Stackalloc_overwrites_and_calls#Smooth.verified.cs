@@ -11,11 +11,21 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>Smooth</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public static double SmoothWithGradient(double[] xs, global::System.Span<double> dxs)
         {
             var _tape = global::DiffGen.CompilerServices.Tape.Current;
             var _mark = _tape.Mark();
             try
+            {
+                return _Sweeps(xs, dxs, _tape);
+            }
+            finally
+            {
+                _tape.Release(_mark);
+            }
+
+            static double _Sweeps(double[] xs, global::System.Span<double> dxs, global::DiffGen.CompilerServices.Tape _tape)
             {
                 global::DiffGen.CompilerServices.Adjoints.PrepareGradient(dxs, xs, "dxs", "xs");
                 // Forward sweep: the original computation, recording what the reverse sweep needs.
@@ -55,10 +65,9 @@ namespace Demo
                 // Reverse sweep: adjoints, from the result back to the inputs.
                 double _d_w = 0.0;
                 double _d_t1 = 0.0;
-                double _d_total = 0.0;
                 double _d_r1 = 0.0;
                 // _value = total
-                _d_total += 1.0;
+                double _d_total = 1.0;
                 for (int _i3 = work.Length - 1; _i3 >= 0; _i3--)
                 {
                     w = work[_i3];
@@ -109,10 +118,6 @@ namespace Demo
                     dxs[i] += _s1 * (1.0 - _y2 * _y2);
                 }
                 return _value;
-            }
-            finally
-            {
-                _tape.Release(_mark);
             }
         }
     }

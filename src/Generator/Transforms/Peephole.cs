@@ -1,0 +1,200 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Analysis;
+using DiffGen.Generator.Lowering;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Transforms;
+
+/// <summary>
+/// Local rewrites of the reverse sweep that the JIT cannot do itself, because they are not exact in IEEE arithmetic
+/// for every input (<c>0.0 + x</c> is not <c>x</c> when x is -0.0) but are for derivatives:
+/// <list type="bullet">
+/// <item>an adjoint reset to zero and then added to becomes an assignment (<c>_d_a = 0; ...; _d_a += t</c> → <c>_d_a = t</c>);</item>
+/// <item>additions to the same target merge when nothing between them reads or writes it
+/// (<c>dx[i] -= p; dx[i + 1] += q; dx[i] -= r</c> → <c>dx[i] -= p + r; dx[i + 1] += q</c>).</item>
+/// </list>
+/// Both run within one block: nothing moves into or out of a branch or a loop.
+/// </summary>
+internal static class Peephole
+{
+    public static Block Run(Block block)
+    {
+        var statements = block.Statements.Select(s => Recurse(s)).ToList();
+        FoldZeroThenAdd(statements);
+        MergeAdditions(statements);
+        return new Block(statements.ToEquatableArray());
+    }
+
+    private static Stmt Recurse(Stmt statement) => statement switch
+    {
+        Block b => Run(b),
+        If i => new If(i.Condition, Run(i.Then), Run(i.Else)),
+        Loop l => l with { Body = Run(l.Body), Increment = l.Increment },
+        Model.Range r => r with { Body = Run(r.Body) },
+        _ => statement,
+    };
+
+    private static void FoldZeroThenAdd(List<Stmt> statements)
+    {
+        for (int i = 0; i < statements.Count; i++)
+        {
+            if (statements[i] is not Assign { Target: VarRef target, Value: Literal zero } || Literals.Value(zero) is not 0.0 || !target.Type.IsReal)
+            {
+                continue;
+            }
+
+            for (int j = i + 1; j < statements.Count; j++)
+            {
+                if (statements[j] is AddAssign { Target: VarRef added } add && added.Var.Id == target.Var.Id && !IrWalker.ReadsVar(add.Value, target.Var))
+                {
+                    statements[j] = new Assign(add.Target, add.Value);
+                    statements.RemoveAt(i);
+                    i--;
+                    break;
+                }
+
+                if (Touches(statements[j], target))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void MergeAdditions(List<Stmt> statements)
+    {
+        for (int j = 1; j < statements.Count; j++)
+        {
+            if (statements[j] is not AddAssign later)
+            {
+                continue;
+            }
+
+            for (int i = j - 1; i >= 0; i--)
+            {
+                var earlier = statements[i];
+                if (earlier is Assign or AddAssign && Target(earlier) == later.Target && !ReadsTarget(later.Value, later.Target))
+                {
+                    // Evaluate the later value earlier: fine, since nothing in between wrote what it reads.
+                    var merged = Combine(Value(earlier), later.Value);
+                    statements[i] = earlier is Assign ? new Assign(later.Target, merged) : new AddAssign(later.Target, merged);
+                    statements.RemoveAt(j);
+                    j--;
+                    break;
+                }
+
+                if (Touches(earlier, later.Target) || WritesAnythingRead(earlier, later.Value))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static Expr Target(Stmt s) => s is Assign a ? a.Target : ((AddAssign)s).Target;
+
+    private static Expr Value(Stmt s) => s is Assign a ? a.Value : ((AddAssign)s).Value;
+
+    private static Expr Combine(Expr a, Expr b)
+    {
+        if (a is Unary { Op: UnaryOp.Negate } na && b is Unary { Op: UnaryOp.Negate } nb)
+        {
+            return Build.Neg(Build.Add(na.Operand, nb.Operand));
+        }
+
+        if (b is Unary { Op: UnaryOp.Negate } negated)
+        {
+            return Build.Sub(a, negated.Operand);
+        }
+
+        return Build.Add(a, b);
+    }
+
+    private static bool ReadsTarget(Expr value, Expr target) => target switch
+    {
+        VarRef v => IrWalker.ReadsVar(value, v.Var),
+        ElementAt e => Contains(value, e.Collection),
+        _ => true,
+    };
+
+    private static bool Contains(Expr e, Expr part) => e == part || IrWalker.Children(e).Any(c => Contains(c, part));
+
+    /// <summary>Whether <paramref name="statement"/> reads or writes <paramref name="target"/> (or might, through another index).</summary>
+    private static bool Touches(Stmt statement, Expr target)
+    {
+        bool touched = false;
+        IrWalker.Statements(statement, (s, _) =>
+        {
+            foreach (var e in IrWalker.OwnExpressions(s))
+            {
+                touched |= Overlaps(e, target);
+            }
+
+            touched |= s is not (Assign or AddAssign or Comment or CommentOf or ExprStmt or Block);
+        });
+        return touched;
+    }
+
+    private static bool Overlaps(Expr e, Expr target)
+    {
+        switch (target)
+        {
+            case VarRef v:
+                return IrWalker.ReadsVar(e, v.Var);
+            case ElementAt t:
+                if (e is ElementAt other && other.Collection == t.Collection)
+                {
+                    return !ProvablyDifferent(other.Index, t.Index) || Overlaps(other.Index, target);
+                }
+
+                if (e is Invoke or DerivativeCall)
+                {
+                    return true;
+                }
+
+                return IrWalker.Children(e).Any(c => Overlaps(c, target))
+                    || (t.Collection is VarRef array && e is VarRef r && r.Var.Id == array.Var.Id && e != t.Collection);
+            default:
+                return true;
+        }
+    }
+
+    /// <summary><c>i + a</c> and <c>i + b</c> with constants a ≠ b never name the same element.</summary>
+    private static bool ProvablyDifferent(Expr a, Expr b)
+    {
+        var (baseA, offsetA) = Split(a);
+        var (baseB, offsetB) = Split(b);
+        return offsetA != offsetB && baseA == baseB;
+
+        static (Expr? Base, int Offset) Split(Expr e) => e switch
+        {
+            Binary { Op: BinaryOp.Add, Right: Literal } b when Literals.Value(b.Right) is double c => (b.Left, (int)c),
+            Binary { Op: BinaryOp.Subtract, Right: Literal } b when Literals.Value(b.Right) is double c => (b.Left, -(int)c),
+            Literal when Literals.Value(e) is double c => (null, (int)c),
+            _ => (e, 0),
+        };
+    }
+
+    private static bool WritesAnythingRead(Stmt statement, Expr value)
+    {
+        bool writes = false;
+        IrWalker.Statements(statement, (s, _) =>
+        {
+            var target = s switch { Assign a => a.Target, AddAssign a => a.Target, _ => null };
+            if (target is VarRef v)
+            {
+                writes |= IrWalker.ReadsVar(value, v.Var);
+            }
+            else if (target is ElementAt element)
+            {
+                writes |= Overlaps(value, element);
+            }
+            else if (s is not (Comment or CommentOf or Block))
+            {
+                writes = true;
+            }
+        });
+        return writes;
+    }
+}
