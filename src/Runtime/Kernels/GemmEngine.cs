@@ -1,0 +1,320 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace DiffGen.Kernels;
+
+/// <summary>
+/// One validated GEMM call, as raw pointers, so that it can be handed to a worker thread without allocating.
+/// The caller keeps the operands pinned until every part has finished.
+/// </summary>
+internal unsafe struct GemmJob
+{
+    public bool TransposeA;
+    public bool TransposeB;
+    public int M;
+    public int N;
+    public int K;
+    public double Alpha;
+    public double Beta;
+    public void* A;
+    public nint Lda;
+    public void* B;
+    public nint Ldb;
+    public void* C;
+    public nint Ldc;
+    public GemmKernelKind Kernel;
+
+    /// <summary>The number of parts the C matrix is cut into (one per thread).</summary>
+    public int Parts;
+
+    /// <summary>True when the parts are ranges of columns of C, false when they are ranges of rows.</summary>
+    public bool SplitColumns;
+}
+
+/// <summary>
+/// The cache-blocked GEMM driver (the Goto/BLIS scheme) for one range of C, shared by float and double.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Loop nest, outermost first, for <c>C[m x n] (+)= op(A)[m x k] * op(B)[k x n]</c> with row-major storage:
+/// </para>
+/// <code>
+/// for jc in n step NC            B block width: KC x NC values fill about half of L2
+///   for pc in k step KC          KC: depth of one pass; the first pass applies beta, the others accumulate
+///     pack op(B)[pc.., jc..] into NR-column micro-panels             (bufferB, stays in L2)
+///     for ic in m step MC
+///       pack op(A)[ic.., pc..] into MR-row micro-panels              (bufferA, L2/L3)
+///       for ir in mc step MR     one A micro-panel (KC x MR) stays in L1 ...
+///         for jr in nc step NR   ... while the B micro-panels stream past it from L2
+///           micro-kernel: C[ir.., jr..] tile (MR x NR) in registers
+/// </code>
+/// <para>
+/// The roles follow BLIS with C transposed: the operand that is broadcast (A) sits in L1, the operand that is loaded
+/// as full vectors (B) streams from L2. Packed layouts: an A micro-panel holds, for p = 0..KC-1, the MR values
+/// <c>op(A)[ir+0..MR-1, pc+p]</c> contiguously; a B micro-panel holds, for p = 0..KC-1, the NR values
+/// <c>op(B)[pc+p, jr+0..NR-1]</c> contiguously. Rows or columns beyond the matrix edge are packed as zeros, so the
+/// micro-kernel always runs on full panels; a partial tile of C is computed into a scratch tile and copied out.
+/// Transposed operands are handled entirely by the packing routines.
+/// </para>
+/// </remarks>
+internal static unsafe class GemmEngine<T>
+    where T : unmanaged, INumber<T>
+{
+    /// <summary>Depth of one pass (KC): 256 floats or 128 doubles, 1 KiB of each packed row.</summary>
+    public static readonly int Kc = 1024 / sizeof(T);
+
+    /// <summary>Target width of a packed B block (NC) before rounding to NR: KC x NC x size = 512 KiB, half of L2.</summary>
+    public static readonly int NcTarget = 512 * 1024 / (Kc * sizeof(T));
+
+    /// <summary>Target height of a packed A block (MC) before rounding to MR.</summary>
+    public const int McTarget = 144;
+
+    public static int NcFor(int nr) => Math.Max(nr, NcTarget / nr * nr);
+
+    public static int McFor(int mr) => Math.Max(mr, McTarget / mr * mr);
+
+    /// <summary>Bytes of packing memory one thread needs for a kernel: the A block, the B block and a scratch tile.</summary>
+    public static int ArenaBytes(GemmKernelKind kind)
+    {
+        int mr = GemmMicroKernels<T>.RowsOf(kind);
+        int nr = GemmMicroKernels<T>.ColumnsOf(kind);
+        return ((McFor(mr) * Kc) + (Kc * NcFor(nr)) + (mr * nr)) * sizeof(T);
+    }
+
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="job"/> with the given packing memory.</summary>
+    public static void RunPart(in GemmJob job, int part, PackingArena arena)
+    {
+        GemmKernelKind kind = job.Kernel;
+        int mr = GemmMicroKernels<T>.RowsOf(kind);
+        int nr = GemmMicroKernels<T>.ColumnsOf(kind);
+        int m0 = 0, m1 = job.M, n0 = 0, n1 = job.N;
+        if (job.SplitColumns)
+        {
+            (n0, n1) = PartRange(job.N, nr, job.Parts, part);
+        }
+        else
+        {
+            (m0, m1) = PartRange(job.M, mr, job.Parts, part);
+        }
+
+        if (m0 >= m1 || n0 >= n1)
+        {
+            return;
+        }
+
+        byte* memory = arena.Reserve(ArenaBytes(kind));
+        Run(job, m0, m1, n0, n1, mr, nr, memory);
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="length"/> into <paramref name="parts"/> ranges made of whole micro-tiles of
+    /// <paramref name="tile"/>, as even as the tiles allow, and returns range <paramref name="part"/>.
+    /// </summary>
+    public static (int Start, int End) PartRange(int length, int tile, int parts, int part)
+    {
+        int tiles = (length + tile - 1) / tile;
+        int start = (int)((long)tiles * part / parts) * tile;
+        int end = (int)((long)tiles * (part + 1) / parts) * tile;
+        return (Math.Min(start, length), Math.Min(end, length));
+    }
+
+    private static void Run(in GemmJob job, int m0, int m1, int n0, int n1, int mr, int nr, byte* memory)
+    {
+        // Passes of equal depth (784 = 4 x 196, not 3 x 256 + 16): a shallow last pass would pay the full cost of
+        // loading and storing C for little work.
+        int passes = (job.K + Kc - 1) / Kc;
+        int kc0 = (job.K + passes - 1) / passes;
+        int nc0 = NcFor(nr);
+        int mc0 = McFor(mr);
+        T* bufferA = (T*)memory;
+        T* bufferB = bufferA + (mc0 * kc0);
+        T* scratch = bufferB + (kc0 * nc0);
+
+        T* a = (T*)job.A;
+        T* b = (T*)job.B;
+        T* c = (T*)job.C;
+        T alpha = T.CreateTruncating(job.Alpha);
+        T beta = T.CreateTruncating(job.Beta);
+        TileUpdate firstUpdate = job.Beta == 0 ? TileUpdate.Overwrite : job.Beta == 1 ? TileUpdate.Accumulate : TileUpdate.Scale;
+
+        for (int jc = n0; jc < n1; jc += nc0)
+        {
+            int nc = Math.Min(nc0, n1 - jc);
+            for (int pc = 0; pc < job.K; pc += kc0)
+            {
+                int kc = Math.Min(kc0, job.K - pc);
+                TileUpdate update = pc == 0 ? firstUpdate : TileUpdate.Accumulate;
+                T passBeta = pc == 0 ? beta : T.One;
+
+                PackB(job.TransposeB, b, job.Ldb, pc, kc, jc, nc, nr, bufferB);
+                for (int ic = m0; ic < m1; ic += mc0)
+                {
+                    int mc = Math.Min(mc0, m1 - ic);
+                    PackA(job.TransposeA, a, job.Lda, ic, mc, pc, kc, mr, bufferA);
+                    for (int ir = 0; ir < mc; ir += mr)
+                    {
+                        int rows = Math.Min(mr, mc - ir);
+                        T* panelA = bufferA + (ir * kc);
+                        T* rowOfC = c + ((ic + ir) * job.Ldc) + jc;
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            int columns = Math.Min(nr, nc - jr);
+                            T* panelB = bufferB + (jr * kc);
+                            if (rows == mr && columns == nr)
+                            {
+                                GemmMicroKernels<T>.Run(job.Kernel, kc, panelA, panelB, rowOfC + jr, job.Ldc, alpha, passBeta, update);
+                            }
+                            else
+                            {
+                                GemmMicroKernels<T>.Run(job.Kernel, kc, panelA, panelB, scratch, nr, T.One, T.Zero, TileUpdate.Overwrite);
+                                StorePartialTile(scratch, nr, rows, columns, rowOfC + jr, job.Ldc, alpha, passBeta, update);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Combines the valid <paramref name="rows"/> x <paramref name="columns"/> corner of a scratch tile into C.</summary>
+    private static void StorePartialTile(T* tile, int nr, int rows, int columns, T* c, nint ldc, T alpha, T beta, TileUpdate update)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            T* source = tile + (i * nr);
+            T* target = c + (i * ldc);
+            for (int j = 0; j < columns; j++)
+            {
+                T product = alpha * source[j];
+                target[j] = update switch
+                {
+                    TileUpdate.Overwrite => product,
+                    TileUpdate.Accumulate => target[j] + product,
+                    _ => (beta * target[j]) + product,
+                };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs <c>op(A)[ic..ic+mc, pc..pc+kc]</c> into MR-row micro-panels: panel r holds, for each p, the MR values of
+    /// rows ic+r*MR .. ic+r*MR+MR-1 in column pc+p, contiguously. Rows past the edge are zeros.
+    /// </summary>
+    private static void PackA(bool transposed, T* a, nint lda, int ic, int mc, int pc, int kc, int mr, T* packed)
+    {
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            T* panel = packed + (ir * kc);
+            if (transposed)
+            {
+                // op(A)[i, p] = A[p, i]: the MR values of one p are contiguous in A.
+                T* source = a + ((nint)pc * lda) + ic + ir;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* row = source + (p * lda);
+                    T* target = panel + (p * mr);
+                    int i = 0;
+                    for (; i < rows; i++)
+                    {
+                        target[i] = row[i];
+                    }
+
+                    for (; i < mr; i++)
+                    {
+                        target[i] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                // op(A)[i, p] = A[i, p]: read each row contiguously, write it with stride MR.
+                for (int i = 0; i < rows; i++)
+                {
+                    T* row = a + ((nint)(ic + ir + i) * lda) + pc;
+                    T* target = panel + i;
+                    int p = 0;
+                    for (; p + 4 <= kc; p += 4)
+                    {
+                        target[p * mr] = row[p];
+                        target[(p + 1) * mr] = row[p + 1];
+                        target[(p + 2) * mr] = row[p + 2];
+                        target[(p + 3) * mr] = row[p + 3];
+                    }
+
+                    for (; p < kc; p++)
+                    {
+                        target[p * mr] = row[p];
+                    }
+                }
+
+                for (int i = rows; i < mr; i++)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        panel[(p * mr) + i] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs <c>op(B)[pc..pc+kc, jc..jc+nc]</c> into NR-column micro-panels: panel s holds, for each p, the NR values
+    /// of row pc+p in columns jc+s*NR .. jc+s*NR+NR-1, contiguously. Columns past the edge are zeros.
+    /// </summary>
+    private static void PackB(bool transposed, T* b, nint ldb, int pc, int kc, int jc, int nc, int nr, T* packed)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int columns = Math.Min(nr, nc - jr);
+            T* panel = packed + (jr * kc);
+            if (!transposed)
+            {
+                // op(B)[p, j] = B[p, j]: each packed row is a contiguous copy.
+                T* source = b + ((nint)pc * ldb) + jc + jr;
+                nuint bytes = (nuint)(columns * sizeof(T));
+                for (int p = 0; p < kc; p++)
+                {
+                    T* target = panel + (p * nr);
+                    Unsafe.CopyBlockUnaligned(target, source + (p * ldb), (uint)bytes);
+                    for (int j = columns; j < nr; j++)
+                    {
+                        target[j] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                // op(B)[p, j] = B[j, p]: read each column of op(B) (a row of B) contiguously, write it with stride NR.
+                for (int j = 0; j < columns; j++)
+                {
+                    T* row = b + ((nint)(jc + jr + j) * ldb) + pc;
+                    T* target = panel + j;
+                    int p = 0;
+                    for (; p + 4 <= kc; p += 4)
+                    {
+                        target[p * nr] = row[p];
+                        target[(p + 1) * nr] = row[p + 1];
+                        target[(p + 2) * nr] = row[p + 2];
+                        target[(p + 3) * nr] = row[p + 3];
+                    }
+
+                    for (; p < kc; p++)
+                    {
+                        target[p * nr] = row[p];
+                    }
+                }
+
+                for (int j = columns; j < nr; j++)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        panel[(p * nr) + j] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+}
