@@ -31,7 +31,7 @@ internal sealed unsafe class PackingArena
         if (bytes > _capacity)
         {
             // Round up so that float and double calls, or kernels of different shapes, share one array.
-            int capacity = Math.Max(bytes, 1 << 16);
+            int capacity = Math.Max(bytes, Math.Max(2 * _capacity, 1 << 16));
             _memory = GC.AllocateUninitializedArray<byte>(capacity + Alignment, pinned: true);
             fixed (byte* start = _memory)
             {
