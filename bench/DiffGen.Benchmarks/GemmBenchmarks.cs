@@ -11,11 +11,27 @@ using DiffGen.Kernels;
 
 namespace DiffGen.Benchmarks;
 
-/// <summary>One GEMM shape: <c>C[m x n] = op(A)[m x k] * op(B)[k x n]</c>, row-major.</summary>
-public sealed record GemmShape(string Name, int M, int N, int K, bool TransposeA = false, bool TransposeB = false)
+/// <summary>
+/// One GEMM shape: <c>C[m x n] = op(A)[m x k] * op(B)[k x n]</c>, row-major. Shapes sort by <see cref="Order"/>, so that
+/// the table lists them as declared.
+/// </summary>
+public sealed record GemmShape(int Order, string Name, int M, int N, int K, bool TransposeA = false, bool TransposeB = false)
+    : IComparable<GemmShape>, IComparable
 {
     /// <summary>Floating-point operations of one product: a multiply and an add per term.</summary>
     public double Flops => 2.0 * M * N * K;
+
+    public int CompareTo(GemmShape? other) => other is null ? 1 : Order.CompareTo(other.Order);
+
+    public int CompareTo(object? obj) => CompareTo(obj as GemmShape);
+
+    public static bool operator <(GemmShape left, GemmShape right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(GemmShape left, GemmShape right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(GemmShape left, GemmShape right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(GemmShape left, GemmShape right) => left.CompareTo(right) >= 0;
 
     public override string ToString() => Name;
 }
@@ -32,34 +48,34 @@ public unsafe class GemmBenchmarks
     /// <summary>The shapes, by the name shown in the table. op() shapes are given; "^T" marks a transposed operand.</summary>
     public static readonly GemmShape[] Shapes =
     [
-        new("square 256", 256, 256, 256),
-        new("square 512", 512, 512, 512),
-        new("square 1024", 1024, 1024, 1024),
-        new("square 2048", 2048, 2048, 2048),
-        new("MLP b32 fc1 [32x784]x[784x128]", 32, 128, 784),
-        new("MLP b32 fc1 dW [784x32]^Tx[32x128]", 784, 128, 32, TransposeA: true),
-        new("MLP b32 fc1 dX [32x128]x[128x784]^T", 32, 784, 128, TransposeB: true),
-        new("MLP b256 fc1 [256x784]x[784x128]", 256, 128, 784),
-        new("MLP b256 fc1 dW [784x256]^Tx[256x128]", 784, 128, 256, TransposeA: true),
-        new("MLP b256 fc1 dX [256x128]x[128x784]^T", 256, 784, 128, TransposeB: true),
-        new("MLP b256 fc2 [256x128]x[128x10]", 256, 10, 128),
-        new("LeNet b32 conv1 [6x25]x[25x25088]", 6, 25088, 25),
-        new("LeNet b32 conv2 [16x150]x[150x3200]", 16, 3200, 150),
-        new("LeNet b32 conv2 dW [16x3200]x[3200x150]^T", 16, 150, 3200, TransposeB: true),
-        new("LeNet b256 conv2 [16x150]x[150x25600]", 16, 25600, 150),
-        new("LeNet b256 fc1 [256x400]x[400x120]", 256, 120, 400),
+        new(1, "square 256", 256, 256, 256),
+        new(2, "square 512", 512, 512, 512),
+        new(3, "square 1024", 1024, 1024, 1024),
+        new(4, "square 2048", 2048, 2048, 2048),
+        new(5, "MLP b32 fc1 [32x784]x[784x128]", 32, 128, 784),
+        new(6, "MLP b32 fc1 dW [784x32]^Tx[32x128]", 784, 128, 32, TransposeA: true),
+        new(7, "MLP b32 fc1 dX [32x128]x[128x784]^T", 32, 784, 128, TransposeB: true),
+        new(8, "MLP b256 fc1 [256x784]x[784x128]", 256, 128, 784),
+        new(9, "MLP b256 fc1 dW [784x256]^Tx[256x128]", 784, 128, 256, TransposeA: true),
+        new(10, "MLP b256 fc1 dX [256x128]x[128x784]^T", 256, 784, 128, TransposeB: true),
+        new(11, "MLP b256 fc2 [256x128]x[128x10]", 256, 10, 128),
+        new(12, "LeNet b32 conv1 [6x25]x[25x25088]", 6, 25088, 25),
+        new(13, "LeNet b32 conv2 [16x150]x[150x3200]", 16, 3200, 150),
+        new(14, "LeNet b32 conv2 dW [16x3200]x[3200x150]^T", 16, 150, 3200, TransposeB: true),
+        new(15, "LeNet b256 conv2 [16x150]x[150x25600]", 16, 25600, 150),
+        new(16, "LeNet b256 fc1 [256x400]x[400x120]", 256, 120, 400),
     ];
 
     private float[] _a = [];
     private float[] _b = [];
     private float[] _c = [];
 
-    [ParamsSource(nameof(ShapeNames))]
-    public string Shape { get; set; } = "";
+    [ParamsSource(nameof(AllShapes))]
+    public GemmShape Shape { get; set; } = Shapes[0];
 
-    public static IEnumerable<string> ShapeNames => Shapes.Select(s => s.Name);
+    public static IEnumerable<GemmShape> AllShapes => Shapes;
 
-    private GemmShape Current => Shapes.First(s => s.Name == Shape);
+    private GemmShape Current => Shape;
 
     [GlobalSetup(Targets = [nameof(DiffGenAllCores), nameof(DiffGenOneThread)])]
     public void SetupDiffGen() => CreateOperands();
@@ -130,8 +146,7 @@ public unsafe class GemmBenchmarks
         public Config()
         {
             AddColumn(new GflopsColumn());
-            HideColumns(Column.Error, Column.StdDev, Column.Gen0, Column.Gen1, Column.Gen2);
-            AddColumn(StatisticColumn.StdDev);
+            HideColumns(Column.Error, Column.Gen0, Column.Gen1, Column.Gen2);
             Orderer = new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared);
             SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(48);
         }
@@ -159,8 +174,7 @@ public unsafe class GemmBenchmarks
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
         {
             var statistics = summary[benchmarkCase]?.ResultStatistics;
-            string name = (string)benchmarkCase.Parameters[nameof(Shape)];
-            GemmShape? shape = Shapes.FirstOrDefault(s => s.Name == name);
+            var shape = benchmarkCase.Parameters[nameof(Shape)] as GemmShape;
             return statistics is null || shape is null
                 ? "-"
                 : (shape.Flops / statistics.Mean).ToString("F1", CultureInfo.InvariantCulture);

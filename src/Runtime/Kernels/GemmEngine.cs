@@ -215,57 +215,12 @@ internal static unsafe class GemmEngine<T>
             if (transposed)
             {
                 // op(A)[i, p] = A[p, i]: the MR values of one p are contiguous in A.
-                T* source = a + ((nint)pc * lda) + ic + ir;
-                for (int p = 0; p < kc; p++)
-                {
-                    T* row = source + (p * lda);
-                    T* target = panel + (p * mr);
-                    int i = 0;
-                    for (; i < rows; i++)
-                    {
-                        target[i] = row[i];
-                    }
-
-                    for (; i < mr; i++)
-                    {
-                        target[i] = T.Zero;
-                    }
-                }
+                GemmPacking<T>.Copy(a + ((nint)pc * lda) + ic + ir, lda, rows, kc, mr, panel);
             }
             else
             {
-                // op(A)[i, p] = A[i, p]: walk the MR rows side by side, 16 columns at a time, so that their cache misses
-                // overlap (A is often not in cache), and write each column of the panel contiguously.
-                T* first = a + ((nint)(ic + ir) * lda) + pc;
-                int p = 0;
-                for (; p + 16 <= kc; p += 16)
-                {
-                    for (int i = 0; i < rows; i++)
-                    {
-                        T* row = first + (i * lda) + p;
-                        T* target = panel + (p * mr) + i;
-                        for (int q = 0; q < 16; q++)
-                        {
-                            target[q * mr] = row[q];
-                        }
-                    }
-                }
-
-                for (; p < kc; p++)
-                {
-                    for (int i = 0; i < rows; i++)
-                    {
-                        panel[(p * mr) + i] = first[(i * lda) + p];
-                    }
-                }
-
-                for (int i = rows; i < mr; i++)
-                {
-                    for (int z = 0; z < kc; z++)
-                    {
-                        panel[(z * mr) + i] = T.Zero;
-                    }
-                }
+                // op(A)[i, p] = A[i, p]: row i of A becomes lane i of the panel.
+                GemmPacking<T>.Transpose(a + ((nint)(ic + ir) * lda) + pc, lda, rows, kc, mr, panel);
             }
         }
     }
@@ -280,50 +235,15 @@ internal static unsafe class GemmEngine<T>
         {
             int columns = Math.Min(nr, nc - jr);
             T* panel = packed + (jr * kc);
-            if (!transposed)
+            if (transposed)
             {
-                // op(B)[p, j] = B[p, j]: each packed row is a contiguous copy.
-                T* source = b + ((nint)pc * ldb) + jc + jr;
-                nuint bytes = (nuint)(columns * sizeof(T));
-                for (int p = 0; p < kc; p++)
-                {
-                    T* target = panel + (p * nr);
-                    Unsafe.CopyBlockUnaligned(target, source + (p * ldb), (uint)bytes);
-                    for (int j = columns; j < nr; j++)
-                    {
-                        target[j] = T.Zero;
-                    }
-                }
+                // op(B)[p, j] = B[j, p]: row j of B becomes lane j of the panel.
+                GemmPacking<T>.Transpose(b + ((nint)(jc + jr) * ldb) + pc, ldb, columns, kc, nr, panel);
             }
             else
             {
-                // op(B)[p, j] = B[j, p]: read each column of op(B) (a row of B) contiguously, write it with stride NR.
-                for (int j = 0; j < columns; j++)
-                {
-                    T* row = b + ((nint)(jc + jr + j) * ldb) + pc;
-                    T* target = panel + j;
-                    int p = 0;
-                    for (; p + 4 <= kc; p += 4)
-                    {
-                        target[p * nr] = row[p];
-                        target[(p + 1) * nr] = row[p + 1];
-                        target[(p + 2) * nr] = row[p + 2];
-                        target[(p + 3) * nr] = row[p + 3];
-                    }
-
-                    for (; p < kc; p++)
-                    {
-                        target[p * nr] = row[p];
-                    }
-                }
-
-                for (int j = columns; j < nr; j++)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        panel[(p * nr) + j] = T.Zero;
-                    }
-                }
+                // op(B)[p, j] = B[p, j]: each packed row is a contiguous copy.
+                GemmPacking<T>.Copy(b + ((nint)pc * ldb) + jc + jr, ldb, columns, kc, nr, panel);
             }
         }
     }
