@@ -167,22 +167,26 @@ public static class Gemm
     }
 
     /// <summary>
-    /// Picks how to cut C between <paramref name="threads"/> threads: by columns when op(A) is the smaller operand
-    /// (every thread packs all of A), by rows otherwise; false when neither dimension has a micro-tile per thread.
+    /// Picks how to cut C between <paramref name="threads"/> threads, by rows or by columns, in whole micro-tiles:
+    /// the cut whose largest part has the fewest tiles wins (32 x 128 has 3 x 4 tiles: by columns, 2 x 3 per part
+    /// rather than 2 x 4 by rows); on a tie, columns when op(A) is the smaller operand, since with a cut by columns every
+    /// thread packs all of A, and by rows all of B. False when neither dimension has a tile per thread.
     /// </summary>
     private static bool ChooseSplit<T>(ref GemmJob job, int threads)
         where T : unmanaged, INumber<T>
     {
         int tilesM = (job.M + GemmMicroKernels<T>.RowsOf(job.Kernel) - 1) / GemmMicroKernels<T>.RowsOf(job.Kernel);
         int tilesN = (job.N + GemmMicroKernels<T>.ColumnsOf(job.Kernel) - 1) / GemmMicroKernels<T>.ColumnsOf(job.Kernel);
-        bool columnsFit = tilesN >= threads;
         bool rowsFit = tilesM >= threads;
+        bool columnsFit = tilesN >= threads;
         if (!columnsFit && !rowsFit)
         {
             return false;
         }
 
-        job.SplitColumns = columnsFit && (job.M <= job.N || !rowsFit);
+        long byRows = (long)((tilesM + threads - 1) / threads) * tilesN;
+        long byColumns = (long)((tilesN + threads - 1) / threads) * tilesM;
+        job.SplitColumns = !rowsFit || (columnsFit && (byColumns < byRows || (byColumns == byRows && job.M <= job.N)));
         job.Parts = threads;
         return true;
     }

@@ -7,20 +7,25 @@ using System.Threading;
 namespace DiffGen.Kernels;
 
 /// <summary>
-/// The persistent helper threads that run the other parts of a large GEMM while the calling thread runs part 0.
+/// The persistent helper threads that run parts of a large GEMM beside the calling thread.
 /// </summary>
 /// <remarks>
 /// <para>
 /// There is one helper per additional core (at most <see cref="MaxThreads"/> threads in all, the caller included),
 /// created on the first parallel call and kept for the life of the process as background threads. Each owns its
-/// <see cref="PackingArena"/>. A call hands each helper a copy of the <see cref="GemmJob"/> (a struct of pointers)
-/// and a function pointer, so starting and joining a parallel GEMM allocates nothing.
+/// <see cref="PackingArena"/>. The job is a struct of pointers held in a static field and the work is a function
+/// pointer, so starting and joining a parallel GEMM allocates nothing.
 /// </para>
 /// <para>
-/// Waking is cheap: after a job a helper spins for <see cref="SpinMicroseconds"/> watching a sequence number, so the
-/// GEMMs of a training step find it awake; after that it sleeps on an <see cref="AutoResetEvent"/> that the next
-/// call sets. Only one call at a time owns the helpers: a call made while another thread's GEMM holds them runs on
-/// its own thread alone (still correct, just not parallel).
+/// Parts are claimed, not assigned: the caller and the helpers take the next unclaimed part from a shared counter
+/// until none is left, and the caller returns when every part is done. A helper that is slow to wake (its core busy
+/// with another process) therefore costs only the parallelism, never a wait: the caller simply runs more parts.
+/// </para>
+/// <para>
+/// Waking is cheap: after a job a helper spins for <see cref="SpinMicroseconds"/> watching a doorbell, so the GEMMs of
+/// a training step find it awake; after that it sleeps on an <see cref="AutoResetEvent"/> that the next call sets.
+/// Only one call at a time owns the helpers: a call made while another thread's GEMM holds them runs on its own
+/// thread alone (still correct, just not parallel).
 /// </para>
 /// </remarks>
 internal static unsafe class GemmWorkers
@@ -36,57 +41,18 @@ internal static unsafe class GemmWorkers
     private static Worker[]? s_workers;
     private static int s_busy;
 
+    // The job in progress. Written only by the call that owns s_busy, before s_state announces it; read by a helper
+    // only after it has claimed a part, and the owner does not return (or write the next job) until that part is done.
+    private static GemmJob s_job;
+    private static delegate*<in GemmJob, int, PackingArena, void> s_run;
+    private static int s_completed;
+    private static Exception? s_error;
+
+    // Bits 32-63: the job number; bits 16-31: how many parts it has; bits 0-15: the next part to claim.
+    private static long s_state;
+
     /// <summary>The number of threads a parallel GEMM uses, the caller included.</summary>
     public static int Threads => s_helperCount + 1;
-
-    /// <summary>
-    /// Runs parts 0..<see cref="GemmJob.Parts"/>-1 of <paramref name="job"/>, part 0 on the calling thread and the others
-    /// on the helpers, and returns when all are done. Returns false, having run nothing, if another call owns the helpers.
-    /// </summary>
-    public static bool TryRun(in GemmJob job, delegate*<in GemmJob, int, PackingArena, void> run)
-    {
-        if (job.Parts - 1 > s_helperCount || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            Worker[] workers = s_workers ?? CreateWorkers();
-            int helpers = job.Parts - 1;
-            for (int i = 0; i < helpers; i++)
-            {
-                workers[i].Post(job, run, i + 1);
-            }
-
-            Exception? error = null;
-            try
-            {
-                run(job, 0, PackingArena.ForCurrentThread);
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-
-            // Always join every helper before returning: they read the caller's pinned operands.
-            for (int i = 0; i < helpers; i++)
-            {
-                error ??= workers[i].Join();
-            }
-
-            if (error is not null)
-            {
-                ExceptionDispatchInfo.Throw(error);
-            }
-
-            return true;
-        }
-        finally
-        {
-            Volatile.Write(ref s_busy, 0);
-        }
-    }
 
     /// <summary>The bytes the helper threads have allocated in all, as of their last finished jobs (for allocation tests).</summary>
     internal static long HelperAllocatedBytes
@@ -100,6 +66,83 @@ internal static unsafe class GemmWorkers
             }
 
             return total;
+        }
+    }
+
+    /// <summary>
+    /// Runs parts 0..<see cref="GemmJob.Parts"/>-1 of <paramref name="job"/> on the calling thread and the helpers, and
+    /// returns when all are done. Returns false, having run nothing, if another call owns the helpers.
+    /// </summary>
+    public static bool TryRun(in GemmJob job, delegate*<in GemmJob, int, PackingArena, void> run)
+    {
+        if (job.Parts - 1 > s_helperCount || job.Parts > ushort.MaxValue || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            Worker[] workers = s_workers ?? CreateWorkers();
+            s_job = job;
+            s_run = run;
+            s_completed = 0;
+            s_error = null;
+            int number = (int)(Volatile.Read(ref s_state) >> 32) + 1;
+            Interlocked.Exchange(ref s_state, ((long)number << 32) | ((long)job.Parts << 16));
+            for (int i = 0; i < job.Parts - 1; i++)
+            {
+                workers[i].Ring();
+            }
+
+            RunParts(number, PackingArena.ForCurrentThread);
+
+            // Wait only for the parts that helpers claimed and are still running.
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref s_completed) != job.Parts)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            if (s_error is Exception error)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>Claims and runs parts of job <paramref name="number"/> until none is left (or a later job has started).</summary>
+    private static void RunParts(int number, PackingArena arena)
+    {
+        while (true)
+        {
+            long state = Volatile.Read(ref s_state);
+            int part = (int)(state & 0xFFFF);
+            if ((int)(state >> 32) != number || part >= (int)((state >> 16) & 0xFFFF))
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref s_state, state + 1, state) != state)
+            {
+                continue;
+            }
+
+            try
+            {
+                s_run(s_job, part, arena);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref s_error, e, null);
+            }
+
+            Interlocked.Increment(ref s_completed);
         }
     }
 
@@ -129,18 +172,10 @@ internal static unsafe class GemmWorkers
 
         private readonly AutoResetEvent _wake = new(initialState: false);
         private readonly PackingArena _arena = new();
-        private GemmJob _job;
-        private delegate*<in GemmJob, int, PackingArena, void> _run;
-        private int _part;
-        private Exception? _error;
 
-        // _posted counts jobs handed over; _finished is the last job done. They differ while a job is in flight.
-        private int _posted;
-        private int _finished;
+        // The doorbell: incremented by each call that wants this helper. _sleeping is 1 while it may be blocked on _wake.
+        private int _rung;
         private int _sleeping;
-
-        /// <summary>The bytes this helper thread has allocated, as of its last finished job (for allocation tests).</summary>
-        public long AllocatedBytes { get; private set; }
 
         public Worker(int index)
         {
@@ -152,32 +187,18 @@ internal static unsafe class GemmWorkers
             thread.Start();
         }
 
-        public void Post(in GemmJob job, delegate*<in GemmJob, int, PackingArena, void> run, int part)
-        {
-            _job = job;
-            _run = run;
-            _part = part;
-            _error = null;
+        /// <summary>The bytes this helper thread has allocated, as of its last finished job (for allocation tests).</summary>
+        public long AllocatedBytes { get; private set; }
 
-            // Full fences on both sides (here and in Loop) make sure that either the helper sees the new job before it
-            // sleeps, or this call sees that it sleeps and wakes it. A wake-up that finds no job is harmless.
-            Interlocked.Increment(ref _posted);
+        public void Ring()
+        {
+            // Full fences on both sides (here and in Loop) make sure that either the helper sees the ring before it
+            // sleeps, or this call sees that it sleeps and wakes it. A wake-up with no work left is harmless.
+            Interlocked.Increment(ref _rung);
             if (Volatile.Read(ref _sleeping) != 0)
             {
                 _wake.Set();
             }
-        }
-
-        public Exception? Join()
-        {
-            int posted = _posted;
-            var spin = default(SpinWait);
-            while (Volatile.Read(ref _finished) != posted)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
-
-            return _error;
         }
 
         private void Loop()
@@ -186,7 +207,7 @@ internal static unsafe class GemmWorkers
             while (true)
             {
                 long sleepAt = Stopwatch.GetTimestamp() + s_spinTicks;
-                while (Volatile.Read(ref _posted) == seen)
+                while (Volatile.Read(ref _rung) == seen)
                 {
                     if (Stopwatch.GetTimestamp() < sleepAt)
                     {
@@ -195,7 +216,7 @@ internal static unsafe class GemmWorkers
                     }
 
                     Interlocked.Exchange(ref _sleeping, 1);
-                    if (Volatile.Read(ref _posted) == seen)
+                    if (Volatile.Read(ref _rung) == seen)
                     {
                         _wake.WaitOne();
                     }
@@ -204,18 +225,9 @@ internal static unsafe class GemmWorkers
                     sleepAt = Stopwatch.GetTimestamp() + s_spinTicks;
                 }
 
-                seen = Volatile.Read(ref _posted);
-                try
-                {
-                    _run(_job, _part, _arena);
-                }
-                catch (Exception e)
-                {
-                    _error = e;
-                }
-
+                seen = Volatile.Read(ref _rung);
+                RunParts((int)(Volatile.Read(ref s_state) >> 32), _arena);
                 AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
-                Volatile.Write(ref _finished, seen);
             }
         }
     }
