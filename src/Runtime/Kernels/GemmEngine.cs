@@ -53,8 +53,10 @@ internal unsafe struct GemmJob
 /// The roles follow BLIS with C transposed: the operand that is broadcast (A) sits in L1, the operand that is loaded
 /// as full vectors (B) streams from L2 or L3. Packed layouts: an A micro-panel holds, for p = 0..KC-1, the MR values
 /// <c>op(A)[ir+0..MR-1, pc+p]</c> contiguously; a B micro-panel holds, for p = 0..KC-1, the NR values
-/// <c>op(B)[pc+p, jr+0..NR-1]</c> contiguously. Rows or columns beyond the matrix edge are packed as zeros, so the
-/// micro-kernel always runs on full panels; a partial tile of C is computed into a scratch tile and copied out.
+/// <c>op(B)[pc+p, jr+0..NR-1]</c> contiguously. The last panel in each direction may be narrower (4 or 8 rows, one
+/// vector of columns) when the AVX-512 kernel has a variant of that shape, so that thin edges cost little. Rows or
+/// columns beyond the matrix edge are packed as zeros, so the micro-kernel always runs on whole panels; a tile of C
+/// smaller than its panels is computed into a scratch tile and copied out.
 /// Transposed operands are handled entirely by the packing routines.
 /// </para>
 /// </remarks>
@@ -127,6 +129,7 @@ internal static unsafe class GemmEngine<T>
         return (Math.Min(start, length), Math.Min(end, length));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(in GemmJob job, int m0, int m1, int n0, int n1, int mr, int nr, PackingArena arena)
     {
         int kc0 = BalancedBlock(job.K, Kc, 1);
@@ -141,6 +144,9 @@ internal static unsafe class GemmEngine<T>
         T* c = (T*)job.C;
         T alpha = T.CreateTruncating(job.Alpha);
         T beta = T.CreateTruncating(job.Beta);
+        // B is read in place when at most two A micro-panels use it and its rows of one pass span at most 4 MiB (beyond
+        // that, rows on too many pages for the TLB cost more than packing).
+        bool directB = !job.TransposeB && m1 - m0 <= 2 * mr && (long)kc0 * job.Ldb * sizeof(T) <= 4 << 20;
         TileUpdate firstUpdate = job.Beta == 0 ? TileUpdate.Overwrite : job.Beta == 1 ? TileUpdate.Accumulate : TileUpdate.Scale;
 
         for (int jc = n0; jc < n1; jc += nc0)
@@ -152,29 +158,48 @@ internal static unsafe class GemmEngine<T>
                 TileUpdate update = pc == 0 ? firstUpdate : TileUpdate.Accumulate;
                 T passBeta = pc == 0 ? beta : T.One;
 
-                PackB(job.TransposeB, b, job.Ldb, pc, kc, jc, nc, nr, bufferB);
+                // When few rows of A use each packed B panel, packing B costs more than it saves: the kernel then reads
+                // the whole-width panels of an untransposed B in place, row by row, and only the edge panel is packed.
+                int packedFrom = 0;
+                if (directB)
+                {
+                    packedFrom = nc / nr * nr;
+                    PackB(job.Kernel, false, b, job.Ldb, pc, kc, jc + packedFrom, nc - packedFrom, nr, bufferB + (packedFrom * kc));
+                }
+                else
+                {
+                    PackB(job.Kernel, job.TransposeB, b, job.Ldb, pc, kc, jc, nc, nr, bufferB);
+                }
+
                 for (int ic = m0; ic < m1; ic += mc0)
                 {
                     int mc = Math.Min(mc0, m1 - ic);
-                    PackA(job.TransposeA, a, job.Lda, ic, mc, pc, kc, mr, bufferA);
-                    for (int ir = 0; ir < mc; ir += mr)
+                    PackA(job.Kernel, job.TransposeA, a, job.Lda, ic, mc, pc, kc, mr, bufferA);
+                    // Tiles in order: A micro-panels outer (each stays in L1 while the B panels stream past), except
+                    // when B is read in place, where B micro-panels go outer so that each comes from memory once.
+                    int rowPanels = (mc + mr - 1) / mr;
+                    int columnPanels = (nc + nr - 1) / nr;
+                    for (int tile = 0; tile < rowPanels * columnPanels; tile++)
                     {
+                        (int ir, int jr) = directB
+                            ? (tile % rowPanels * mr, tile / rowPanels * nr)
+                            : (tile / columnPanels * mr, tile % columnPanels * nr);
                         int rows = Math.Min(mr, mc - ir);
+                        int panelRows = GemmMicroKernels<T>.PanelRows(job.Kernel, rows);
                         T* panelA = bufferA + (ir * kc);
-                        T* rowOfC = c + ((ic + ir) * job.Ldc) + jc;
-                        for (int jr = 0; jr < nc; jr += nr)
+                        T* tileOfC = c + ((ic + ir) * job.Ldc) + jc + jr;
+                        int columns = Math.Min(nr, nc - jr);
+                        int panelColumns = GemmMicroKernels<T>.PanelColumns(job.Kernel, columns);
+                        T* panelB = jr < packedFrom ? b + ((nint)pc * job.Ldb) + jc + jr : bufferB + (jr * kc);
+                        nint ldb = jr < packedFrom ? job.Ldb : panelColumns;
+                        if (rows == panelRows && columns == panelColumns)
                         {
-                            int columns = Math.Min(nr, nc - jr);
-                            T* panelB = bufferB + (jr * kc);
-                            if (rows == mr && columns == nr)
-                            {
-                                GemmMicroKernels<T>.Run(job.Kernel, kc, panelA, panelB, rowOfC + jr, job.Ldc, alpha, passBeta, update);
-                            }
-                            else
-                            {
-                                GemmMicroKernels<T>.Run(job.Kernel, kc, panelA, panelB, scratch, nr, T.One, T.Zero, TileUpdate.Overwrite);
-                                StorePartialTile(scratch, nr, rows, columns, rowOfC + jr, job.Ldc, alpha, passBeta, update);
-                            }
+                            GemmMicroKernels<T>.Run(job.Kernel, panelRows, panelColumns, kc, panelA, panelB, ldb, tileOfC, job.Ldc, alpha, passBeta, update);
+                        }
+                        else
+                        {
+                            GemmMicroKernels<T>.Run(job.Kernel, panelRows, panelColumns, kc, panelA, panelB, ldb, scratch, panelColumns, T.One, T.Zero, TileUpdate.Overwrite);
+                            StorePartialTile(scratch, panelColumns, rows, columns, tileOfC, job.Ldc, alpha, passBeta, update);
                         }
                     }
                 }
@@ -183,6 +208,7 @@ internal static unsafe class GemmEngine<T>
     }
 
     /// <summary>Combines the valid <paramref name="rows"/> x <paramref name="columns"/> corner of a scratch tile into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StorePartialTile(T* tile, int nr, int rows, int columns, T* c, nint ldc, T alpha, T beta, TileUpdate update)
     {
         for (int i = 0; i < rows; i++)
@@ -206,21 +232,23 @@ internal static unsafe class GemmEngine<T>
     /// Packs <c>op(A)[ic..ic+mc, pc..pc+kc]</c> into MR-row micro-panels: panel r holds, for each p, the MR values of
     /// rows ic+r*MR .. ic+r*MR+MR-1 in column pc+p, contiguously. Rows past the edge are zeros.
     /// </summary>
-    private static void PackA(bool transposed, T* a, nint lda, int ic, int mc, int pc, int kc, int mr, T* packed)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(GemmKernelKind kind, bool transposed, T* a, nint lda, int ic, int mc, int pc, int kc, int mr, T* packed)
     {
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
+            int width = GemmMicroKernels<T>.PanelRows(kind, rows);
             T* panel = packed + (ir * kc);
             if (transposed)
             {
                 // op(A)[i, p] = A[p, i]: the MR values of one p are contiguous in A.
-                GemmPacking<T>.Copy(a + ((nint)pc * lda) + ic + ir, lda, rows, kc, mr, panel);
+                GemmPacking<T>.Copy(a + ((nint)pc * lda) + ic + ir, lda, rows, kc, width, panel);
             }
             else
             {
                 // op(A)[i, p] = A[i, p]: row i of A becomes lane i of the panel.
-                GemmPacking<T>.Transpose(a + ((nint)(ic + ir) * lda) + pc, lda, rows, kc, mr, panel);
+                GemmPacking<T>.Transpose(a + ((nint)(ic + ir) * lda) + pc, lda, rows, kc, width, panel);
             }
         }
     }
@@ -229,21 +257,23 @@ internal static unsafe class GemmEngine<T>
     /// Packs <c>op(B)[pc..pc+kc, jc..jc+nc]</c> into NR-column micro-panels: panel s holds, for each p, the NR values
     /// of row pc+p in columns jc+s*NR .. jc+s*NR+NR-1, contiguously. Columns past the edge are zeros.
     /// </summary>
-    private static void PackB(bool transposed, T* b, nint ldb, int pc, int kc, int jc, int nc, int nr, T* packed)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB(GemmKernelKind kind, bool transposed, T* b, nint ldb, int pc, int kc, int jc, int nc, int nr, T* packed)
     {
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);
+            int width = GemmMicroKernels<T>.PanelColumns(kind, columns);
             T* panel = packed + (jr * kc);
             if (transposed)
             {
                 // op(B)[p, j] = B[j, p]: row j of B becomes lane j of the panel.
-                GemmPacking<T>.Transpose(b + ((nint)(jc + jr) * ldb) + pc, ldb, columns, kc, nr, panel);
+                GemmPacking<T>.Transpose(b + ((nint)(jc + jr) * ldb) + pc, ldb, columns, kc, width, panel);
             }
             else
             {
                 // op(B)[p, j] = B[p, j]: each packed row is a contiguous copy.
-                GemmPacking<T>.Copy(b + ((nint)pc * ldb) + jc + jr, ldb, columns, kc, nr, panel);
+                GemmPacking<T>.Copy(b + ((nint)pc * ldb) + jc + jr, ldb, columns, kc, width, panel);
             }
         }
     }

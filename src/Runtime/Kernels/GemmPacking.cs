@@ -19,6 +19,7 @@ internal static unsafe class GemmPacking<T>
     where T : unmanaged, INumber<T>
 {
     /// <summary>panel[p * width + i] = source[p * ld + i] for i &lt; count, zero for count &lt;= i &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(T* source, nint ld, int count, int kc, int width, T* panel)
     {
         for (int p = 0; p < kc; p++)
@@ -51,6 +52,7 @@ internal static unsafe class GemmPacking<T>
     /// With AVX, four source rows at a time are transposed in registers, 8 floats or 4 doubles of each row per step,
     /// and written as 4-lane pieces of consecutive panel rows; the rows and steps left over go one value at a time.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(T* source, nint ld, int count, int kc, int width, T* panel)
     {
         int i = 0;

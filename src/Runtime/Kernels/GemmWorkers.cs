@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -117,6 +118,7 @@ internal static unsafe class GemmWorkers
     }
 
     /// <summary>Claims and runs parts of job <paramref name="number"/> until none is left (or a later job has started).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunParts(int number, PackingArena arena)
     {
         while (true)
@@ -201,6 +203,7 @@ internal static unsafe class GemmWorkers
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             int seen = 0;

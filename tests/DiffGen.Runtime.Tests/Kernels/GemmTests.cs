@@ -14,7 +14,10 @@ public class GemmTests
 {
     private static readonly (bool TransposeA, bool TransposeB)[] s_transposes = [(false, false), (true, false), (false, true), (true, true)];
 
-    /// <summary>Shapes (m, n, k) chosen to hit 1x1x1, primes, exact and partial micro-tiles, every blocking edge and both parallel splits.</summary>
+    /// <summary>
+    /// Shapes (m, n, k) chosen to hit 1x1x1, primes, exact and partial micro-tiles, the narrow edge kernels (4 or 8 rows,
+    /// one vector), B read in place (m of at most two micro-panels), every blocking edge and both parallel splits.
+    /// </summary>
     public static readonly TheoryData<int, int, int> Shapes = new()
     {
         { 1, 1, 1 },
@@ -34,6 +37,10 @@ public class GemmTests
         { 200, 530, 300 },
         { 50, 1100, 40 },
         { 600, 40, 50 },
+        { 16, 48, 20 },
+        { 28, 16, 9 },
+        { 6, 200, 25 },
+        { 20, 100, 300 },
     };
 
     public static TheoryData<int, int, int, bool, bool> ShapesAndTransposes()
@@ -112,7 +119,7 @@ public class GemmTests
     public void Every_kernel_single_and_multi_threaded_matches_naive_product(string kernelName, int threads)
     {
         var kernel = Enum.Parse<GemmKernelKind>(kernelName);
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (13, 33, 257), (97, 101, 103), (200, 530, 300), (50, 1100, 40), (600, 40, 50) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (13, 33, 257), (97, 101, 103), (200, 530, 300), (50, 1100, 40), (600, 40, 50), (16, 48, 20), (20, 100, 300) })
         {
             foreach (var (ta, tb) in s_transposes)
             {
