@@ -235,21 +235,20 @@ internal static unsafe class GemmEngine<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(GemmKernelKind kind, bool transposed, T* a, nint lda, int ic, int mc, int pc, int kc, int mr, T* packed)
     {
+        if (transposed)
+        {
+            // op(A)[i, p] = A[p, i]: the MR values of one p are contiguous in A.
+            int lastWidth = GemmMicroKernels<T>.PanelRows(kind, mc - ((mc - 1) / mr * mr));
+            GemmPacking<T>.Copy(a + ((nint)pc * lda) + ic, lda, mc, kc, mr, lastWidth, packed);
+            return;
+        }
+
         for (int ir = 0; ir < mc; ir += mr)
         {
+            // op(A)[i, p] = A[i, p]: row i of A becomes lane i of the panel.
             int rows = Math.Min(mr, mc - ir);
             int width = GemmMicroKernels<T>.PanelRows(kind, rows);
-            T* panel = packed + (ir * kc);
-            if (transposed)
-            {
-                // op(A)[i, p] = A[p, i]: the MR values of one p are contiguous in A.
-                GemmPacking<T>.Copy(a + ((nint)pc * lda) + ic + ir, lda, rows, kc, width, panel);
-            }
-            else
-            {
-                // op(A)[i, p] = A[i, p]: row i of A becomes lane i of the panel.
-                GemmPacking<T>.Transpose(a + ((nint)(ic + ir) * lda) + pc, lda, rows, kc, width, panel);
-            }
+            GemmPacking<T>.Transpose(a + ((nint)(ic + ir) * lda) + pc, lda, rows, kc, width, packed + (ir * kc));
         }
     }
 
@@ -260,21 +259,20 @@ internal static unsafe class GemmEngine<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(GemmKernelKind kind, bool transposed, T* b, nint ldb, int pc, int kc, int jc, int nc, int nr, T* packed)
     {
+        if (!transposed)
+        {
+            // op(B)[p, j] = B[p, j]: each packed row is a contiguous copy.
+            int lastWidth = GemmMicroKernels<T>.PanelColumns(kind, nc - ((nc - 1) / nr * nr));
+            GemmPacking<T>.Copy(b + ((nint)pc * ldb) + jc, ldb, nc, kc, nr, lastWidth, packed);
+            return;
+        }
+
         for (int jr = 0; jr < nc; jr += nr)
         {
+            // op(B)[p, j] = B[j, p]: row j of B becomes lane j of the panel.
             int columns = Math.Min(nr, nc - jr);
             int width = GemmMicroKernels<T>.PanelColumns(kind, columns);
-            T* panel = packed + (jr * kc);
-            if (transposed)
-            {
-                // op(B)[p, j] = B[j, p]: row j of B becomes lane j of the panel.
-                GemmPacking<T>.Transpose(b + ((nint)(jc + jr) * ldb) + pc, ldb, columns, kc, width, panel);
-            }
-            else
-            {
-                // op(B)[p, j] = B[p, j]: each packed row is a contiguous copy.
-                GemmPacking<T>.Copy(b + ((nint)pc * ldb) + jc + jr, ldb, columns, kc, width, panel);
-            }
+            GemmPacking<T>.Transpose(b + ((nint)(jc + jr) * ldb) + pc, ldb, columns, kc, width, packed + (jr * kc));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -9,7 +10,8 @@ namespace DiffGen.Kernels;
 /// The two ways of filling one packed micro-panel (<c>width</c> values per step p, for p = 0..kc-1), whichever
 /// operand it belongs to:
 /// <list type="bullet">
-/// <item><see cref="Copy"/>: the <c>width</c> values of one step are contiguous in the source (op(B) = B, op(A) = Aᵀ).</item>
+/// <item><see cref="Copy"/>: the <c>width</c> values of one step are contiguous in the source (op(B) = B, op(A) = Aᵀ);
+/// it fills all the panels of a block at once.</item>
 /// <item><see cref="Transpose"/>: each of the <c>count</c> source rows holds one panel lane for every step
 /// (op(A) = A, op(B) = Bᵀ), so the panel is a transpose of the source block.</item>
 /// </list>
@@ -18,32 +20,51 @@ namespace DiffGen.Kernels;
 internal static unsafe class GemmPacking<T>
     where T : unmanaged, INumber<T>
 {
-    /// <summary>panel[p * width + i] = source[p * ld + i] for i &lt; count, zero for count &lt;= i &lt; width.</summary>
+    /// <summary>
+    /// The copy case for a whole block of panels: panel s (starting at <c>packed + s * unit * kc</c>) gets, for each p,
+    /// the values <c>source[p * ld + s * unit ..]</c>, its last panel being <paramref name="lastWidth"/> wide.
+    /// </summary>
+    /// <remarks>
+    /// The block is walked one source row at a time, each row read from start to end and scattered into the panels:
+    /// walking panel by panel instead would touch every row of the block for each panel, too many streams for the
+    /// hardware prefetcher when the rows are long (im2col matrices), and every line would then come from memory on demand.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Copy(T* source, nint ld, int count, int kc, int width, T* panel)
+    public static void Copy(T* source, nint ld, int total, int kc, int unit, int lastWidth, T* packed)
     {
         for (int p = 0; p < kc; p++)
         {
-            T* from = source + (p * ld);
-            T* to = panel + (p * width);
-            int i = 0;
-            if (Vector128.IsHardwareAccelerated)
+            T* row = source + (p * ld);
+            for (int start = 0; start < total; start += unit)
             {
-                for (; i + Vector128<T>.Count <= count; i += Vector128<T>.Count)
-                {
-                    Vector128.Store(Vector128.Load(from + i), to + i);
-                }
+                int count = Math.Min(unit, total - start);
+                int width = count == unit ? unit : lastWidth;
+                CopyRow(row + start, count, width, packed + (start * kc) + (p * width));
             }
+        }
+    }
 
-            for (; i < count; i++)
+    /// <summary>to[i] = from[i] for i &lt; count, zero for count &lt;= i &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(T* from, int count, int width, T* to)
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + Vector128<T>.Count <= count; i += Vector128<T>.Count)
             {
-                to[i] = from[i];
+                Vector128.Store(Vector128.Load(from + i), to + i);
             }
+        }
 
-            for (; i < width; i++)
-            {
-                to[i] = T.Zero;
-            }
+        for (; i < count; i++)
+        {
+            to[i] = from[i];
+        }
+
+        for (; i < width; i++)
+        {
+            to[i] = T.Zero;
         }
     }
 
