@@ -168,27 +168,41 @@ public static class Gemm
 
     /// <summary>
     /// Picks how to cut C between <paramref name="threads"/> threads, by rows or by columns, in whole micro-tiles:
-    /// the cut whose largest part has the fewest tiles wins (32 x 128 has 3 x 4 tiles: by columns, 2 x 3 per part
-    /// rather than 2 x 4 by rows); on a tie, columns when op(A) is the smaller operand, since with a cut by columns every
-    /// thread packs all of A, and by rows all of B. False when neither dimension has a tile per thread.
+    /// the cut whose largest part has the fewest elements wins (16 x 150 cut by rows gives parts of 12 and 4 rows, by
+    /// columns parts of 96 and 54 columns, so columns); on a tie, columns when op(A) is the smaller operand, since with
+    /// a cut by columns every thread packs all of A, and by rows all of B. False when neither dimension has a micro-tile
+    /// per thread.
     /// </summary>
     private static bool ChooseSplit<T>(ref GemmJob job, int threads)
         where T : unmanaged, INumber<T>
     {
-        int tilesM = (job.M + GemmMicroKernels<T>.RowsOf(job.Kernel) - 1) / GemmMicroKernels<T>.RowsOf(job.Kernel);
-        int tilesN = (job.N + GemmMicroKernels<T>.ColumnsOf(job.Kernel) - 1) / GemmMicroKernels<T>.ColumnsOf(job.Kernel);
-        bool rowsFit = tilesM >= threads;
-        bool columnsFit = tilesN >= threads;
+        int mr = GemmMicroKernels<T>.RowsOf(job.Kernel);
+        int nr = GemmMicroKernels<T>.ColumnsOf(job.Kernel);
+        bool rowsFit = (job.M + mr - 1) / mr >= threads;
+        bool columnsFit = (job.N + nr - 1) / nr >= threads;
         if (!columnsFit && !rowsFit)
         {
             return false;
         }
 
-        long byRows = (long)((tilesM + threads - 1) / threads) * tilesN;
-        long byColumns = (long)((tilesN + threads - 1) / threads) * tilesM;
+        long byRows = (long)LargestPart<T>(job.M, mr, threads) * job.N;
+        long byColumns = (long)LargestPart<T>(job.N, nr, threads) * job.M;
         job.SplitColumns = !rowsFit || (columnsFit && (byColumns < byRows || (byColumns == byRows && job.M <= job.N)));
         job.Parts = threads;
         return true;
+    }
+
+    private static int LargestPart<T>(int length, int tile, int parts)
+        where T : unmanaged, INumber<T>
+    {
+        int largest = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            (int start, int end) = GemmEngine<T>.PartRange(length, tile, parts, part);
+            largest = Math.Max(largest, end - start);
+        }
+
+        return largest;
     }
 
     /// <summary>Checks one matrix's leading dimension and span length; returns the number of elements it spans.</summary>
