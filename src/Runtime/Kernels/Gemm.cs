@@ -25,15 +25,18 @@ namespace DiffGen.Kernels;
 /// portable <see cref="Vector{T}"/> kernel, picked once from the hardware). Float and double use the same scheme.
 /// </para>
 /// <para>
-/// Threads: a product of at least <see cref="ParallelThreshold"/> multiply-adds (<c>m * n * k</c>) is split across all
-/// cores (at most 8) by columns or rows of C; the calling thread computes one part and persistent background helper
-/// threads the others, so the call returns only when C is complete. Smaller products run on the calling thread alone.
+/// Threads: a product of at least <see cref="ParallelThreshold"/> multiply-adds (<c>m * n * k</c>) is split into one part
+/// per core (at most 8), by columns or rows of C. The calling thread and persistent background helper threads (one per
+/// additional core, started by the first parallel call) claim the parts; the calling thread takes the parts of a
+/// helper that has not started yet, and the call returns only when C is complete. Smaller products run on the
+/// calling thread alone. The result does not depend on the number of threads.
 /// <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
 /// may be called from several threads at once: one call at a time uses the helpers and the others run single-threaded.
 /// </para>
 /// <para>
 /// Allocation: none per call once warm. The first call on a thread allocates that thread's packing memory (a pinned
-/// array of under 1 MiB, kept until the thread ends); the first parallel call starts the helper threads.
+/// array grown to the largest problem seen, at most about 8 MiB, kept until the thread ends); the first parallel call
+/// starts the helper threads.
 /// </para>
 /// </remarks>
 public static class Gemm

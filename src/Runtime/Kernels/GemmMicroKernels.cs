@@ -39,9 +39,9 @@ internal enum TileUpdate
 /// </summary>
 /// <remarks>
 /// Register budget of the <see cref="GemmKernelKind.Vector512"/> kernel: 12 rows x 2 vectors = 24 accumulators,
-/// 2 registers for the B row, and the A value is broadcast straight from memory into each FMA
-/// (<c>vfmadd231ps zmm, zmm, [mem]{1to16}</c>), so 26 of the 32 zmm registers are live. Per k step it issues
-/// 24 FMAs against 2 vector loads and 12 broadcast loads, which keeps both FMA pipes busy.
+/// 2 registers for the B row and one for the A value of the current row (<c>vbroadcastss</c> from the packed panel,
+/// used by that row's two FMAs), so 27 of the 32 zmm registers are live. Per k step it issues 24 FMAs against 2
+/// vector loads and 12 broadcast loads, which keeps the FMA pipes busy.
 /// </remarks>
 internal static unsafe class GemmMicroKernels<T>
     where T : unmanaged, INumber<T>
