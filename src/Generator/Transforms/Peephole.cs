@@ -18,13 +18,107 @@ namespace DiffGen.Generator.Transforms;
 /// </summary>
 internal static class Peephole
 {
-    public static Block Run(Block block)
+    public static Block Run(Block block, int firstGenerated = int.MaxValue)
     {
         var statements = block.Statements.Select(s => Recurse(s)).ToList();
         FoldZeroThenAdd(statements);
         MergeAdditions(statements);
-        return new Block(statements.ToEquatableArray());
+        return PropagateConstants(new Block(statements.ToEquatableArray()), firstGenerated);
     }
+
+    /// <summary>
+    /// A generated variable assigned a constant once, and read only after that assignment in the same block (a seed
+    /// of 1, say), is replaced by the constant, so that <c>1.0 * x</c> and friends fold away.
+    /// </summary>
+    private static Block PropagateConstants(Block body, int firstGenerated)
+    {
+        var writes = new Dictionary<int, int>();
+        var reads = new Dictionary<int, int>();
+        IrWalker.Statements(body, (s, _) =>
+        {
+            var target = s switch { Assign { Target: VarRef v } => v.Var, AddAssign { Target: VarRef v } => v.Var, _ => null };
+            if (target is not null)
+            {
+                writes[target.Id] = writes.TryGetValue(target.Id, out int n) ? n + 1 : 1;
+            }
+
+            foreach (var e in IrWalker.OwnExpressions(s))
+            {
+                if (s is Assign { Target: VarRef assigned } && ReferenceEquals(e, assigned))
+                {
+                    continue;
+                }
+
+                IrWalker.Reads(e, v => reads[v.Id] = reads.TryGetValue(v.Id, out int n) ? n + 1 : 1);
+            }
+        });
+
+        var constants = new Dictionary<int, Literal>();
+        var removed = new HashSet<Stmt>(ByReference<Stmt>.Instance);
+        IrWalker.Statements(body, (s, _) =>
+        {
+            if (s is not Block block)
+            {
+                return;
+            }
+
+            for (int i = 0; i < block.Statements.Count; i++)
+            {
+                if (block.Statements[i] is Assign { Target: VarRef { Var: var v }, Value: Literal literal } assign
+                    && v.Id >= firstGenerated && v.Kind != VarKind.Parameter && v.Type.IsReal && writes[v.Id] == 1)
+                {
+                    int after = 0;
+                    for (int j = i + 1; j < block.Statements.Count; j++)
+                    {
+                        IrWalker.Statements(block.Statements[j], (inner, _) =>
+                        {
+                            foreach (var e in IrWalker.OwnExpressions(inner))
+                            {
+                                IrWalker.Reads(e, r => after += r.Id == v.Id ? 1 : 0);
+                            }
+                        });
+                    }
+
+                    if (after == (reads.TryGetValue(v.Id, out int total) ? total : 0))
+                    {
+                        constants[v.Id] = literal;
+                        removed.Add(assign);
+                    }
+                }
+            }
+        });
+
+        return constants.Count == 0 ? body : (Block)Substitute(body, constants, removed);
+    }
+
+    private static Stmt Substitute(Stmt statement, Dictionary<int, Literal> constants, HashSet<Stmt> removed) => statement switch
+    {
+        Assign a => a with { Value = Fold(a.Value, constants), Target = a.Target is ElementAt e ? e with { Index = Fold(e.Index, constants) } : a.Target },
+        AddAssign a => a with { Value = Fold(a.Value, constants), Target = a.Target is ElementAt e ? e with { Index = Fold(e.Index, constants) } : a.Target },
+        ExprStmt e => new ExprStmt(Fold(e.Value, constants)),
+        Block b => new Block(b.Statements.Where(s => !removed.Contains(s)).Select(s => Substitute(s, constants, removed)).ToEquatableArray()),
+        If i => new If(Fold(i.Condition, constants), (Block)Substitute(i.Then, constants, removed), (Block)Substitute(i.Else, constants, removed)),
+        Loop l => l with { Body = (Block)Substitute(l.Body, constants, removed), Increment = (Block)Substitute(l.Increment, constants, removed) },
+        Model.Range r => r with { Body = (Block)Substitute(r.Body, constants, removed) },
+        _ => statement,
+    };
+
+    /// <summary>Replaces constant variables and re-simplifies the products and sums they were part of.</summary>
+    private static Expr Fold(Expr e, Dictionary<int, Literal> constants) => e switch
+    {
+        VarRef v when constants.TryGetValue(v.Var.Id, out var c) => c,
+        Binary { Op: BinaryOp.Multiply } b => Build.Mul(Fold(b.Left, constants), Fold(b.Right, constants)),
+        Binary { Op: BinaryOp.Divide } b => Build.Div(Fold(b.Left, constants), Fold(b.Right, constants)),
+        Binary b => b with { Left = Fold(b.Left, constants), Right = Fold(b.Right, constants) },
+        Unary { Op: UnaryOp.Negate } u => Build.Neg(Fold(u.Operand, constants)),
+        Unary u => u with { Operand = Fold(u.Operand, constants) },
+        Conditional c => c with { Condition = Fold(c.Condition, constants), WhenTrue = Fold(c.WhenTrue, constants), WhenFalse = Fold(c.WhenFalse, constants) },
+        Model.Convert c => c with { Operand = Fold(c.Operand, constants) },
+        Intrinsic i => i with { Args = i.Args.Select(a => Fold(a, constants)).ToEquatableArray() },
+        ElementAt a => a with { Collection = Fold(a.Collection, constants), Index = Fold(a.Index, constants) },
+        Invoke call => call with { Args = call.Args.Select(a => a with { Value = Fold(a.Value, constants) }).ToEquatableArray() },
+        _ => e,
+    };
 
     private static Stmt Recurse(Stmt statement) => statement switch
     {
@@ -98,6 +192,11 @@ internal static class Peephole
 
     private static Expr Combine(Expr a, Expr b)
     {
+        if (Literals.Value(a) is 0.0)
+        {
+            return b;
+        }
+
         if (a is Unary { Op: UnaryOp.Negate } na && b is Unary { Op: UnaryOp.Negate } nb)
         {
             return Build.Neg(Build.Add(na.Operand, nb.Operand));

@@ -228,7 +228,7 @@ internal sealed class ReverseMode
         }
 
         body.Add(new ReturnValue(new VarRef(_method.Result)));
-        var cleaned = Peephole.Run(DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit));
+        var cleaned = Peephole.Run(DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit), _primalLimit);
         return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty);
     }
 
@@ -811,6 +811,15 @@ internal sealed class ReverseMode
                 break;
             }
 
+            case ElementAt { Collection: VarRef { Var: var array } } element when IsActive(array) && IsElementAccumulation(element, assign.Value, out var increment, out bool subtract):
+            {
+                // a[i] = a[i] + e: the element's adjoint passes through unchanged; e gets it.
+                reverse.AddRange(restores);
+                Expr elementAdjoint = new ElementAt(new VarRef(Adjoint(array)), element.Index, element.Type);
+                Propagate(increment, subtract ? Neg(elementAdjoint) : elementAdjoint, null, reverse);
+                break;
+            }
+
             case ElementAt { Collection: VarRef { Var: var array } } element when IsActive(array):
             {
                 var seed = NewVar(NextName("_s"), element.Type);
@@ -863,6 +872,33 @@ internal sealed class ReverseMode
         }
 
         if (b.Op == BinaryOp.Add && b.Right is VarRef right && right.Var.Id == v.Id && !IrWalker.ReadsVar(b.Left, v))
+        {
+            increment = b.Left;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is <c>a[i] + e</c> or <c>a[i] - e</c> for the element assigned, with <c>e</c> not reading <c>a</c>.</summary>
+    private static bool IsElementAccumulation(ElementAt element, Expr value, out Expr increment, out bool subtract)
+    {
+        increment = value;
+        subtract = false;
+        var array = ((VarRef)element.Collection).Var;
+        if (value is not Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b || !b.Type.IsReal)
+        {
+            return false;
+        }
+
+        if (b.Left == element && !IrWalker.ReadsVar(b.Right, array))
+        {
+            increment = b.Right;
+            subtract = b.Op == BinaryOp.Subtract;
+            return true;
+        }
+
+        if (b.Op == BinaryOp.Add && b.Right == element && !IrWalker.ReadsVar(b.Left, array))
         {
             increment = b.Left;
             return true;
