@@ -114,7 +114,7 @@ internal sealed class ExpressionPrinter
             case TapePop p:
                 return ("_tape." + PopName(p.Type), Primary);
             case TapeRent r:
-                return ("_tape.Rent" + (r.Element.Kind == TypeKind.Float ? "Singles" : "Doubles") + "(" + Print(r.Length) + ")", Primary);
+                return ("_tape.Rent" + (r.Element.Kind == TypeKind.Float ? "Singles" : "Doubles") + (r.Uncleared ? "Uncleared" : string.Empty) + "(" + Print(r.Length) + ")", Primary);
             case TapePopSpan p:
                 return ("_tape.Pop" + (p.Element.Kind == TypeKind.Float ? "Singles" : "Doubles") + "(" + Print(p.Length) + ")", Primary);
             default:

@@ -188,8 +188,8 @@ internal sealed record Interpolated(EquatableArray<InterpolationPart> Parts) : E
 /// <summary>Takes back the last value of this type the forward sweep recorded on the tape.</summary>
 internal sealed record TapePop(TypeRef Type) : Expr(Type);
 
-/// <summary>Rents a zeroed scratch span of <see cref="Element"/> from the tape.</summary>
-internal sealed record TapeRent(TypeRef Element, Expr Length) : Expr(TypeRef.SpanOf(Element));
+/// <summary>Rents a scratch span of <see cref="Element"/> from the tape, zeroed unless <see cref="Uncleared"/> (for a callee that overwrites it).</summary>
+internal sealed record TapeRent(TypeRef Element, Expr Length, bool Uncleared = false) : Expr(TypeRef.SpanOf(Element));
 
 /// <summary>A read-only span over the last <see cref="Length"/> recorded values of <see cref="Element"/>, popped.</summary>
 internal sealed record TapePopSpan(TypeRef Element, Expr Length) : Expr(TypeRef.ReadOnlySpanOf(Element));

@@ -978,7 +978,7 @@ internal sealed class ReverseMode
                     after.Add(new ScratchRelease(mark, element));
                 }
 
-                forward.Add(new Assign(new VarRef(buffer), new TapeRent(element, new LengthOf(arg))));
+                forward.Add(new Assign(new VarRef(buffer), new TapeRent(element, new LengthOf(arg), Uncleared: true)));
                 outputs.Add(new Argument(new VarRef(buffer), ArgKind.Value));
                 if (IsActive(arg))
                 {

@@ -60,7 +60,7 @@ internal static class Rewriter
         StackAlloc s => new StackAlloc(s.Element, Substitute(s.Length, map)),
         NewObject o => o with { Args = o.Args.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray() },
         Interpolated s => new Interpolated(s.Parts.Select(p => p with { Value = p.Value is null ? null : Substitute(p.Value, map) }).ToEquatableArray()),
-        TapeRent r => new TapeRent(r.Element, Substitute(r.Length, map)),
+        TapeRent r => r with { Length = Substitute(r.Length, map) },
         TapePopSpan p => new TapePopSpan(p.Element, Substitute(p.Length, map)),
         _ => expr,
     };

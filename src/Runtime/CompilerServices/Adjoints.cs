@@ -34,12 +34,30 @@ public static class Adjoints
     /// <param name="target">The adjoint to add to.</param>
     /// <param name="source">A callee's gradient.</param>
     /// <param name="scale">The adjoint of the callee's result.</param>
-    public static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double scale) =>
-        TensorPrimitives.MultiplyAdd(source, scale, target, target);
+    public static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double scale)
+    {
+        if (scale == 1)
+        {
+            TensorPrimitives.Add(target, source, target);
+        }
+        else
+        {
+            TensorPrimitives.MultiplyAdd(source, scale, target, target);
+        }
+    }
 
     /// <inheritdoc cref="AddScaled(Span{double}, ReadOnlySpan{double}, double)"/>
-    public static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float scale) =>
-        TensorPrimitives.MultiplyAdd(source, scale, target, target);
+    public static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float scale)
+    {
+        if (scale == 1)
+        {
+            TensorPrimitives.Add(target, source, target);
+        }
+        else
+        {
+            TensorPrimitives.MultiplyAdd(source, scale, target, target);
+        }
+    }
 
     /// <summary><paramref name="target"/>[i] *= <paramref name="scale"/>: a fused loop's gradient, scaled by its accumulator's adjoint.</summary>
     /// <param name="target">The gradient to scale in place.</param>

@@ -232,6 +232,35 @@ public sealed class Tape
         return span;
     }
 
+    /// <summary>
+    /// Rents a buffer of <paramref name="length"/> doubles without clearing it, for a callee that overwrites it (a
+    /// generated <c>...WithGradient</c> clears its gradient buffers itself).
+    /// </summary>
+    public Span<double> RentDoublesUncleared(int length)
+    {
+        int top = _doubleArenaTop;
+        if (length > _doubleArena.Length - top)
+        {
+            _doubleArena = new double[Math.Max(_doubleArena.Length * 2, top + length)];
+        }
+
+        _doubleArenaTop = top + length;
+        return _doubleArena.AsSpan(top, length);
+    }
+
+    /// <summary>Rents a buffer of <paramref name="length"/> floats without clearing it, for a callee that overwrites it.</summary>
+    public Span<float> RentSinglesUncleared(int length)
+    {
+        int top = _floatArenaTop;
+        if (length > _floatArena.Length - top)
+        {
+            _floatArena = new float[Math.Max(_floatArena.Length * 2, top + length)];
+        }
+
+        _floatArenaTop = top + length;
+        return _floatArena.AsSpan(top, length);
+    }
+
     /// <summary>Rents a zeroed buffer of <paramref name="length"/> floats, valid until the scratch area is released below it.</summary>
     public Span<float> RentSingles(int length)
     {
