@@ -20,10 +20,11 @@ namespace DiffGen;
 /// </remarks>
 public sealed partial class Tensor
 {
-    private readonly float[]? _floats;
-    private readonly double[]? _doubles;
-    private readonly int _offset;
-    private readonly int[] _shape;
+    // Not readonly: a TensorArena recycles tensor objects (see Reinitialize).
+    private float[]? _floats;
+    private double[]? _doubles;
+    private int _offset;
+    private int[] _shape;
 
     private Tensor(float[]? floats, double[]? doubles, int offset, int[] shape, int length)
     {
@@ -32,6 +33,65 @@ public sealed partial class Tensor
         _offset = offset;
         _shape = shape;
         Length = length;
+    }
+
+    /// <summary>Points a recycled tensor object at other storage (only a <see cref="TensorArena"/> does this).</summary>
+    internal void Reinitialize(float[]? floats, double[]? doubles, int offset, ReadOnlySpan<int> shape, int length)
+    {
+        _floats = floats;
+        _doubles = doubles;
+        _offset = offset;
+        if (_shape.Length != shape.Length)
+        {
+            _shape = new int[shape.Length];
+        }
+
+        shape.CopyTo(_shape);
+        Length = length;
+    }
+
+    /// <summary>A tensor over given storage; inside a <see cref="TensorArena"/> scope the object is recycled.</summary>
+    internal static Tensor Over(float[]? floats, double[]? doubles, int offset, ReadOnlySpan<int> shape, int length) =>
+        TensorArena.RentView(floats, doubles, offset, shape, length)
+        ?? new Tensor(floats, doubles, offset, shape.ToArray(), length);
+
+    /// <summary>A tensor whose object and storage are new, outside any arena.</summary>
+    internal static Tensor Fresh(DType dtype, int[] shape, int length) => dtype == DType.Float32
+        ? new Tensor(new float[length], null, 0, shape, length)
+        : new Tensor(null, new double[length], 0, shape, length);
+
+    /// <summary>
+    /// A tensor whose contents are unspecified, to be overwritten: what operations use for their results. Inside a
+    /// <see cref="TensorArena"/> scope its storage is recycled from the previous step (so it holds old values);
+    /// elsewhere it is new, and zero.
+    /// </summary>
+    /// <param name="dtype">The element type.</param>
+    /// <param name="shape">The shape.</param>
+    /// <returns>A tensor to overwrite.</returns>
+    public static Tensor Empty(DType dtype, params ReadOnlySpan<int> shape)
+    {
+        int length = ElementCount(shape, nameof(Empty));
+        return TensorArena.Rent(dtype, shape, length) ?? Fresh(dtype, shape.ToArray(), length);
+    }
+
+    private static int ElementCount(ReadOnlySpan<int> shape, string operation)
+    {
+        long product = 1;
+        foreach (int size in shape)
+        {
+            if (size < 0)
+            {
+                throw new ArgumentException($"{operation}: shape {ShapeText(shape)} has a negative size.", nameof(shape));
+            }
+
+            product *= size;
+            if (product > int.MaxValue)
+            {
+                throw new ArgumentException($"Shape {ShapeText(shape)} has more than {int.MaxValue} elements.", nameof(shape));
+            }
+        }
+
+        return (int)product;
     }
 
     /// <summary>The element type.</summary>
@@ -44,7 +104,7 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>The number of elements: the product of the shape.</summary>
-    public int Length { get; }
+    public int Length { get; private set; }
 
     /// <summary>The size of dimension <paramref name="axis"/>; a negative axis counts from the end.</summary>
     /// <param name="axis">The dimension.</param>
@@ -131,14 +191,20 @@ public sealed partial class Tensor
     /// <returns>A new tensor.</returns>
     public static Tensor Zeros(DType dtype, params ReadOnlySpan<int> shape)
     {
-        int[] copy = CheckedShape(shape, nameof(Zeros));
-        int length = Product(copy);
-        return dtype switch
+        if (dtype is not (DType.Float32 or DType.Float64))
         {
-            DType.Float32 => new Tensor(new float[length], null, 0, copy, length),
-            DType.Float64 => new Tensor(null, new double[length], 0, copy, length),
-            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Expected Float32 or Float64."),
-        };
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Expected Float32 or Float64.");
+        }
+
+        int length = ElementCount(shape, nameof(Zeros));
+        var recycled = TensorArena.Rent(dtype, shape, length);
+        if (recycled is not null)
+        {
+            recycled.Clear();
+            return recycled;
+        }
+
+        return Fresh(dtype, shape.ToArray(), length);
     }
 
     /// <summary>A tensor of ones.</summary>
@@ -307,9 +373,10 @@ public sealed partial class Tensor
         }
 
         int rowLength = _shape[0] == 0 ? 0 : Length / _shape[0];
-        int[] shape = (int[])_shape.Clone();
+        Span<int> shape = stackalloc int[_shape.Length];
+        _shape.CopyTo(shape);
         shape[0] = count;
-        return new Tensor(_floats, _doubles, _offset + start * rowLength, shape, count * rowLength);
+        return Over(_floats, _doubles, _offset + start * rowLength, shape, count * rowLength);
     }
 
     /// <summary>A view of row <paramref name="index"/> of the first dimension, with that dimension removed.</summary>
@@ -329,7 +396,8 @@ public sealed partial class Tensor
     /// <returns>A view sharing storage with this tensor.</returns>
     public Tensor Reshape(params ReadOnlySpan<int> shape)
     {
-        int[] copy = shape.ToArray();
+        Span<int> copy = stackalloc int[shape.Length];
+        shape.CopyTo(copy);
         int infer = -1;
         int known = 1;
         for (int i = 0; i < copy.Length; i++)
@@ -363,7 +431,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Reshape: shape {ShapeText(copy)} has {Product(copy)} elements; the tensor of shape {ShapeText(_shape)} has {Length}.", nameof(shape));
         }
 
-        return new Tensor(_floats, _doubles, _offset, copy, Length);
+        return Over(_floats, _doubles, _offset, copy, Length);
     }
 
     /// <summary>Whether <paramref name="other"/> has the same shape.</summary>
