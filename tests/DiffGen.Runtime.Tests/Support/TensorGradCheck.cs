@@ -77,17 +77,17 @@ internal static class TensorGradCheck
                 continue;
             }
 
-            var x = inputs[i].Doubles;
+            var input = inputs[i];
             var g = gradient.Doubles;
-            for (int j = 0; j < x.Length; j++)
+            for (int j = 0; j < input.Length; j++)
             {
-                double saved = x[j];
+                double saved = input.Doubles[j];
                 double h = 1e-3 * Math.Max(1, Math.Abs(saved));
                 double At(double t)
                 {
-                    x[j] = saved + t;
+                    input.Doubles[j] = saved + t;
                     double v = objective(inputs);
-                    x[j] = saved;
+                    input.Doubles[j] = saved;
                     return v;
                 }
 
