@@ -33,6 +33,15 @@ internal sealed class Activity
             }
         }
 
+        // A model parameter's value is a differentiable input too: its gradient goes to the parameter's Grad.
+        IrWalker.Statements(method.Body, (statement, _) =>
+        {
+            if (statement is Assign { Target: VarRef target, Value: ParameterValue })
+            {
+                activity._varied.Add(target.Var.Id);
+            }
+        });
+
         bool changed = true;
         while (changed)
         {
@@ -138,6 +147,11 @@ internal sealed class Activity
                 DerivativeReads(e.Collection, visit);
                 break;
             case Invoke call:
+                if (call.Callee.Backward && call.Receiver is not null)
+                {
+                    DerivativeReads(call.Receiver, visit);
+                }
+
                 for (int a = 0; a < call.Args.Count; a++)
                 {
                     // Arguments of parameters that get no gradient still count: passing a derivative there is an

@@ -68,6 +68,16 @@ internal static class IrWalker
                 }
 
                 break;
+            case ParameterValue pv:
+                yield return pv.Parameter;
+                break;
+            case BackwardInvoke b:
+                foreach (var a in b.Args)
+                {
+                    yield return a.Value;
+                }
+
+                break;
             case NewArray n:
                 yield return n.Length;
                 break;
@@ -112,6 +122,30 @@ internal static class IrWalker
         foreach (var child in Children(expr))
         {
             Reads(child, visit);
+        }
+    }
+
+    /// <summary>Every variable a call in <paramref name="expr"/> writes through a <c>ref</c> or <c>out</c> argument.</summary>
+    public static void WritesByReference(Expr expr, Action<Var> visit)
+    {
+        var arguments = expr switch
+        {
+            Invoke call => call.Args,
+            DerivativeCall d => d.Outputs,
+            BackwardInvoke b => b.Args,
+            _ => EquatableArray<Argument>.Empty,
+        };
+        foreach (var a in arguments)
+        {
+            if (a.Kind is ArgKind.Ref or ArgKind.Out && a.Value is VarRef v)
+            {
+                visit(v.Var);
+            }
+        }
+
+        foreach (var child in Children(expr))
+        {
+            WritesByReference(child, visit);
         }
     }
 

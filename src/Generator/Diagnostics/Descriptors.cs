@@ -23,8 +23,8 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor ReturnTypeNotDifferentiable = Error(
         "DG0002", Declaration,
-        "A [Differentiable] method must return double or float",
-        "'{0}' returns '{1}'; a [Differentiable] method must return double or float");
+        "A [Differentiable] method must return double, float or Tensor",
+        "'{0}' returns '{1}'; a [Differentiable] method must return double or float (or a Tensor, for a layer that other [Differentiable] methods call)");
 
     public static readonly DiagnosticDescriptor ParameterNotSupported = Error(
         "DG0003", Declaration,

@@ -99,8 +99,14 @@ internal sealed class ExpressionPrinter
                 return (Print(l.Collection, Primary) + ".Length", Primary);
             case MemberRead m:
                 return ((m.Receiver is null ? m.Owner : Print(m.Receiver, Primary)) + "." + Escape(m.Name), Primary);
+            case Invoke { Operator: { } op } call:
+                return OperatorCall(op, call);
             case Invoke call:
                 return ((call.Receiver is null ? call.Owner : Print(call.Receiver, Primary)) + "." + call.Name + "(" + Arguments(call.Args) + ")", Primary);
+            case ParameterValue pv:
+                return (Print(pv.Parameter, Primary) + ".Value", Primary);
+            case BackwardInvoke b:
+                return (BackwardTarget(b.Call) + "(" + Arguments(b.Args) + ")", Primary);
             case DerivativeCall d:
                 return (DerivativeTarget(d.Call) + "(" + Arguments(d.Call.Args) + (d.Outputs.Count > 0 ? ", " + Arguments(d.Outputs) : string.Empty) + ")", Primary);
             case NewArray n:
@@ -148,6 +154,38 @@ internal sealed class ExpressionPrinter
         }
 
         return (call.Receiver is null ? owner : Print(call.Receiver, Primary)) + "." + name;
+    }
+
+    /// <summary>A user-defined operator, spelled as the operator (C# cannot call <c>op_Addition</c> by name).</summary>
+    private (string Text, int Precedence) OperatorCall(string op, Invoke call)
+    {
+        var args = call.Args;
+        if (op == "cast")
+        {
+            return ("(" + call.Type.Name + ")" + Print(args[0].Value, UnaryLevel), UnaryLevel);
+        }
+
+        if (args.Count == 1)
+        {
+            string operand = Print(args[0].Value, UnaryLevel);
+            return (op + (operand.StartsWith(op, System.StringComparison.Ordinal) ? "(" + operand + ")" : operand), UnaryLevel);
+        }
+
+        int precedence = op is "+" or "-" ? Additive : Multiplicative;
+        return (Print(args[0].Value, precedence) + " " + op + " " + Print(args[1].Value, precedence + 1), precedence);
+    }
+
+    private string BackwardTarget(Invoke call)
+    {
+        string owner = call.Callee.DerivativeOwner;
+        string name = call.Callee.DerivativeName;
+        if (call.Callee.Kind == CalleeKind.Unresolved && _registry.RuleFor(call.Callee.Key) is { } rule)
+        {
+            owner = rule.Owner;
+            name = rule.Name;
+        }
+
+        return owner + "." + name;
     }
 
     private static string PopName(TypeRef type) => type.Kind switch

@@ -28,7 +28,7 @@ internal sealed class MethodEmitter
             HoistAcrossLabel(gradient.Body, hoisted);
         }
 
-        _scopes = Scopes.Analyze(gradient.Body, external, ["_tape", "_mark", "_Sweeps"], hoisted);
+        _scopes = Scopes.Analyze(gradient.Body, external, ["_tape", "_mark", "_tensors", "_Sweeps"], hoisted);
         _printer = new ExpressionPrinter(_scopes.Names, registry);
     }
 
@@ -132,10 +132,10 @@ internal sealed class MethodEmitter
         header.Append(Lowering.SignatureReader.DerivativeParameterList(method.Parameters.ToList()));
         header.Append(')');
         _writer.Open(header.ToString());
-        if (_gradient.UsesTape)
+        if (_gradient.UsesTape || _gradient.UsesTensors)
         {
-            // The tape is released even if the method throws; the sweeps run in a local function, because a try
-            // block around hot loops keeps the JIT from holding their locals in registers.
+            // The tape and the tensor scope are released even if the method throws; the sweeps run in a local
+            // function, because a try block around hot loops keeps the JIT from holding their locals in registers.
             var arguments = new List<string>();
             foreach (var p in method.Parameters)
             {
@@ -148,25 +148,48 @@ internal sealed class MethodEmitter
                 {
                     arguments.Add("out " + ExpressionPrinter.Escape(p.GradientName));
                 }
-                else if (p.Gradient == GradientKind.Buffer)
+                else if (p.Gradient is GradientKind.Buffer or GradientKind.Tensor)
                 {
                     arguments.Add(ExpressionPrinter.Escape(p.GradientName));
                 }
             }
 
-            arguments.Add("_tape");
-            _writer.Line("var _tape = global::DiffGen.CompilerServices.Tape.Current;");
-            _writer.Line("var _mark = _tape.Mark();");
+            if (_gradient.UsesTape)
+            {
+                arguments.Add("_tape");
+                _writer.Line("var _tape = global::DiffGen.CompilerServices.Tape.Current;");
+                _writer.Line("var _mark = _tape.Mark();");
+            }
+
+            if (_gradient.UsesTensors)
+            {
+                // Every tensor made by the sweeps comes back from the previous call's: no allocation per step.
+                _writer.Line("var _tensors = global::DiffGen.TensorArena.Enter();");
+            }
+
             _writer.Open("try");
             _writer.Line("return _Sweeps(" + string.Join(", ", arguments) + ");");
             _writer.Close();
             _writer.Open("finally");
-            _writer.Line("_tape.Release(_mark);");
+            if (_gradient.UsesTensors)
+            {
+                _writer.Line("_tensors.Dispose();");
+            }
+
+            if (_gradient.UsesTape)
+            {
+                _writer.Line("_tape.Release(_mark);");
+            }
+
             _writer.Close();
             _writer.Line();
             string parameters = Lowering.SignatureReader.DerivativeParameterList(method.Parameters.ToList());
-            _writer.Open((method.IsStatic ? "static " : string.Empty) + method.ReturnType.Name + " _Sweeps(" + parameters
-                + (parameters.Length > 0 ? ", " : string.Empty) + "global::DiffGen.CompilerServices.Tape _tape)");
+            if (_gradient.UsesTape)
+            {
+                parameters += (parameters.Length > 0 ? ", " : string.Empty) + "global::DiffGen.CompilerServices.Tape _tape";
+            }
+
+            _writer.Open((method.IsStatic ? "static " : string.Empty) + method.ReturnType.Name + " _Sweeps(" + parameters + ")");
             WriteBlockContents(_gradient.Body);
             _writer.Close();
         }
@@ -205,7 +228,7 @@ internal sealed class MethodEmitter
         TypeKind.Float => "0F",
         TypeKind.Int or TypeKind.Long => "0",
         TypeKind.Bool => "false",
-        TypeKind.Array or TypeKind.Other => "default!",
+        TypeKind.Array or TypeKind.Other or TypeKind.Tensor or TypeKind.Parameter => "default!",
         _ => "default",
     };
 
@@ -320,7 +343,7 @@ internal sealed class MethodEmitter
         ? Print(add.Target) + " -= " + Print(negated.Operand)
         : Print(add.Target) + " += " + Print(add.Value);
 
-    private string PushText(TapePush push) => push.Value.Type.Kind is TypeKind.Array or TypeKind.Other
+    private string PushText(TapePush push) => push.Value.Type.Kind is TypeKind.Array or TypeKind.Other or TypeKind.Tensor or TypeKind.Parameter
         ? "_tape.PushObject(" + Print(push.Value) + ")"
         : "_tape.Push(" + Print(push.Value) + ")";
 

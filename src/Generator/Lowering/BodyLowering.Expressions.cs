@@ -85,7 +85,7 @@ internal sealed partial class BodyLowering
                     : UnsupportedExpr(operation, "A parameter of an enclosing lambda");
 
             case IInstanceReferenceOperation instance:
-                return new ThisRef(TypeMapper.Map(instance.Type!));
+                return _inlining.Count > 0 && _inlining.Peek().Receiver is { } receiver ? receiver : new ThisRef(TypeMapper.Map(instance.Type!));
 
             case IFieldReferenceOperation field:
                 return new MemberRead(
@@ -252,6 +252,11 @@ internal sealed partial class BodyLowering
             return new LengthOf(instance);
         }
 
+        if (property.Property.Name == "Value" && instance is not null && instance.Type.Kind == TypeKind.Parameter)
+        {
+            return ParameterValueOf(instance);
+        }
+
         return new MemberRead(instance, TypeMapper.Name(owner), property.Property.Name, TypeMapper.Map(property.Type!));
     }
 
@@ -260,6 +265,30 @@ internal sealed partial class BodyLowering
         if (binary.IsLifted)
         {
             return UnsupportedExpr(binary, "An operator on nullable values", "; use non-nullable numbers");
+        }
+
+        if (binary.OperatorMethod is { } userOperator && binary.Type?.SpecialType != SpecialType.System_String)
+        {
+            // A user-defined operator (Tensor + Tensor, Tensor * double): a call, written back as the operator.
+            string symbol = binary.OperatorKind switch
+            {
+                BinaryOperatorKind.Add => "+",
+                BinaryOperatorKind.Subtract => "-",
+                BinaryOperatorKind.Multiply => "*",
+                BinaryOperatorKind.Divide => "/",
+                BinaryOperatorKind.Remainder => "%",
+                _ => string.Empty,
+            };
+            if (symbol.Length == 0)
+            {
+                return UnsupportedExpr(binary, "The operator in '" + FirstLine(binary.Syntax) + "'");
+            }
+
+            var leftOperand = LowerExpression(binary.LeftOperand);
+            var rightOperand = LowerExpression(binary.RightOperand);
+            return HoistCall(new Invoke(null, TypeMapper.Name(userOperator.ContainingType), userOperator.Name,
+                EquatableArray.Create(new Argument(leftOperand, ArgKind.Value), new Argument(rightOperand, ArgKind.Value)),
+                TypeMapper.Map(userOperator.ReturnType), Callees.Describe(userOperator), Site(binary), symbol));
         }
 
         var op = binary.OperatorKind switch
@@ -316,6 +345,19 @@ internal sealed partial class BodyLowering
 
     private Expr LowerUnary(IUnaryOperation unary)
     {
+        if (unary.OperatorMethod is { } userOperator)
+        {
+            string symbol = unary.OperatorKind switch { UnaryOperatorKind.Minus => "-", UnaryOperatorKind.Plus => "+", _ => string.Empty };
+            if (symbol.Length == 0)
+            {
+                return UnsupportedExpr(unary, "The operator in '" + FirstLine(unary.Syntax) + "'");
+            }
+
+            var value = LowerExpression(unary.Operand);
+            return HoistCall(new Invoke(null, TypeMapper.Name(userOperator.ContainingType), userOperator.Name,
+                EquatableArray.Create(new Argument(value, ArgKind.Value)), TypeMapper.Map(userOperator.ReturnType), Callees.Describe(userOperator), Site(unary), symbol));
+        }
+
         var operand = LowerExpression(unary.Operand);
         var type = TypeMapper.Map(unary.Type!);
         return unary.OperatorKind switch
@@ -342,12 +384,53 @@ internal sealed partial class BodyLowering
             return operand;
         }
 
+        if (operand.Type.Kind == TypeKind.Parameter && type.IsTensor)
+        {
+            return ParameterValueOf(operand);
+        }
+
+        if (conversion.OperatorMethod is { } userConversion)
+        {
+            return HoistCall(new Invoke(null, TypeMapper.Name(userConversion.ContainingType), userConversion.Name,
+                EquatableArray.Create(new Argument(operand, ArgKind.Value)), type, Callees.Describe(userConversion), Site(conversion), "cast"));
+        }
+
         if (conversion.Type is IPointerTypeSymbol || conversion.Operand.Type is IPointerTypeSymbol)
         {
             return UnsupportedExpr(conversion, "Unsafe code", "; use spans instead of pointers");
         }
 
         return new Convert(operand, type, conversion.IsChecked);
+    }
+
+    /// <summary>A <c>Parameter</c> used as a tensor (converted, or its <c>Value</c> read): a differentiable input whose gradient goes to its <c>Grad</c>.</summary>
+    private VarRef ParameterValueOf(Expr parameter)
+    {
+        var value = NewTemp(TypeRef.Tensor, "_" + ParameterName(parameter));
+        Emit(new Assign(new VarRef(value), new ParameterValue(parameter)));
+        return new VarRef(value);
+    }
+
+    private static string ParameterName(Expr parameter) => parameter switch
+    {
+        MemberRead m => m.Receiver is null or ThisRef ? m.Name : ParameterName(m.Receiver) + "_" + m.Name,
+        VarRef v => v.Var.Name.TrimStart('_'),
+        ElementAt e => ParameterName(e.Collection),
+        _ => "parameter",
+    };
+
+    /// <summary>Puts a call into a temp of its own (calls have side effects; expressions do not).</summary>
+    private Expr HoistCall(Invoke call)
+    {
+        if (call.Type.Kind == TypeKind.Void)
+        {
+            Emit(new ExprStmt(call));
+            return call;
+        }
+
+        var temp = NewTemp(call.Type);
+        Emit(new Assign(new VarRef(temp), call));
+        return new VarRef(temp);
     }
 
     private Expr LowerStackAlloc(IOperation operation, StackAllocArrayCreationExpressionSyntax syntax)
@@ -735,6 +818,12 @@ internal sealed partial class BodyLowering
             return new Intrinsic(known.Kind, known.Owner, args.ToEquatableArray(), type);
         }
 
+        var callee = Callees.Describe(method);
+        if (callee.Kind == CalleeKind.Inline)
+        {
+            return Inline(invocation);
+        }
+
         var receiver = method.IsStatic || invocation.Instance is null ? null : LowerExpression(invocation.Instance);
         var arguments = LowerArguments(invocation.Arguments);
         string name = method.Name;
@@ -749,7 +838,7 @@ internal sealed partial class BodyLowering
             return UnsupportedExpr(invocation, "This extension-method call");
         }
 
-        var call = new Invoke(receiver, TypeMapper.Name(method.ContainingType), name, arguments, TypeMapper.Map(method.ReturnType), Callees.Describe(method), Site(invocation));
+        var call = new Invoke(receiver, TypeMapper.Name(method.ContainingType), name, arguments, TypeMapper.Map(method.ReturnType), callee, Site(invocation));
         if (!hoist || call.Type.Kind == TypeKind.Void)
         {
             if (hoist)

@@ -40,6 +40,9 @@ internal sealed partial class BodyLowering
                 LowerEffect(expressionStatement.Operation);
                 break;
 
+            case IReturnOperation ret when LowerInlinedReturn(ret):
+                break;
+
             case IReturnOperation ret:
                 if (ret.ReturnedValue is not null)
                 {

@@ -28,9 +28,14 @@ internal sealed partial class BodyLowering
     private int _nextTemp;
     private int _loopDepth;
 
-    public BodyLowering(IMethodSymbol method, CancellationToken cancellation)
+    private readonly Compilation _compilation;
+    private readonly IMethodSymbol _method;
+
+    public BodyLowering(IMethodSymbol method, Compilation compilation, CancellationToken cancellation)
     {
         _cancellation = cancellation;
+        _compilation = compilation;
+        _method = method;
         var parameters = new List<Var>();
         foreach (var p in method.Parameters)
         {

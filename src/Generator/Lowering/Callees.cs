@@ -14,14 +14,30 @@ internal static class Callees
     {
         string key = Key(method);
         string display = method.ToDisplayString(TypeMapper.Display);
-        if (method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary || !TypeMapper.Map(method.ReturnType).IsReal)
+        var returnType = TypeMapper.Map(method.ReturnType);
+        if (method.IsGenericMethod || method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator)
+            || !(returnType.IsReal || returnType.IsTensor))
         {
             return CalleeInfo.NotDifferentiable(key, display);
         }
 
-        var parameters = SignatureReader.Parameters(method);
         bool inSource = method.DeclaringSyntaxReferences.Length > 0;
         string owner = TypeMapper.Name(method.ContainingType);
+        if (SignatureReader.UsesBackwardForm(method))
+        {
+            var passed = SignatureReader.BackwardParameters(method);
+            if (inSource && SignatureReader.HasAttribute(method, SignatureReader.DifferentiableAttribute))
+            {
+                return new CalleeInfo(CalleeKind.Inline, key, display, inSource, owner, method.Name, method.IsStatic, passed, Backward: true);
+            }
+
+            var backward = FindRuleBeside(method, passed);
+            return backward is null
+                ? new CalleeInfo(CalleeKind.Unresolved, key, display, inSource, string.Empty, string.Empty, true, passed, Backward: true)
+                : new CalleeInfo(CalleeKind.BackwardRule, key, display, inSource, TypeMapper.Name(backward.ContainingType), backward.Name, true, passed, Backward: true);
+        }
+
+        var parameters = SignatureReader.Parameters(method);
         if (SignatureReader.HasAttribute(method, SignatureReader.DifferentiableAttribute))
         {
             return new CalleeInfo(CalleeKind.Differentiable, key, display, inSource, owner, method.Name + SignatureReader.GradientSuffix, method.IsStatic, parameters);
@@ -56,7 +72,9 @@ internal static class Callees
                 var (type, name) = Target(attribute);
                 if (name == target.Name
                     && (type is null || SymbolEqualityComparer.Default.Equals(type, target.ContainingType.OriginalDefinition))
-                    && SignatureReader.IsDerivativeOf(candidate, target, parameters))
+                    && (SignatureReader.UsesBackwardForm(target)
+                        ? SignatureReader.IsBackwardRuleOf(candidate, target)
+                        : SignatureReader.IsDerivativeOf(candidate, target, parameters)))
                 {
                     return candidate;
                 }

@@ -56,7 +56,7 @@ internal static class MethodFrontEnd
             return new MethodResult(key, null, diagnostics.ToEquatableArray(), EquatableArray<PendingCall>.Empty);
         }
 
-        var lowering = new BodyLowering(method, cancellation);
+        var lowering = new BodyLowering(method, semanticModel.Compilation, cancellation);
         var block = lowering.LowerBody(body);
         diagnostics.AddRange(lowering.Diagnostics);
 
@@ -92,6 +92,12 @@ internal static class MethodFrontEnd
         }
 
         model = model with { RequiredCallees = pending.Select(p => p.CalleeKey).Distinct().OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray() };
+        if (model.ReturnType.IsTensor)
+        {
+            // A tensor-valued method gets no ...WithGradient of its own: callers inline it into their reverse sweep.
+            return new MethodResult(key, null, EquatableArray<DiagnosticInfo>.Empty, pending.ToEquatableArray());
+        }
+
         var gradient = Transforms.ReverseMode.Transform(model);
         return new MethodResult(key, gradient, EquatableArray<DiagnosticInfo>.Empty, pending.ToEquatableArray());
     }
@@ -121,7 +127,7 @@ internal static class MethodFrontEnd
         }
 
         var returnType = TypeMapper.Map(method.ReturnType);
-        if (!returnType.IsReal)
+        if (!returnType.IsReal && !returnType.IsTensor)
         {
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.ReturnTypeNotDifferentiable, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString()));
         }
@@ -267,16 +273,17 @@ internal static class MethodFrontEnd
             var callee = call.Callee;
             bool variedArgument = false;
             bool variedCollection = false;
-            for (int i = 0; i < call.Args.Count; i++)
+            var inputs = CalleeInfo.Inputs(call);
+            for (int i = 0; i < inputs.Count; i++)
             {
-                var arg = call.Args[i];
-                if (!activity.IsVaried(arg.Value))
+                var input = inputs[i];
+                if (!activity.IsVaried(input))
                 {
                     continue;
                 }
 
                 variedArgument = true;
-                variedCollection |= arg.Value.Type.IsRealCollection;
+                variedCollection |= input.Type.IsRealCollection;
                 if (resultActive && callee.Kind != CalleeKind.None && i < callee.Parameters.Count && !callee.Parameters[i].IsDifferentiable)
                 {
                     Report(Descriptors.UnsupportedConstruct, call.Site,

@@ -29,7 +29,7 @@ internal static class RuleFrontEnd
                     continue;
                 }
 
-                var candidates = owner.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary).ToList();
+                var candidates = owner.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.MethodKind is MethodKind.Ordinary or MethodKind.UserDefinedOperator).ToList();
                 if (candidates.Count == 0)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeTargetNotFound, location, name,
@@ -40,7 +40,10 @@ internal static class RuleFrontEnd
                 IMethodSymbol? match = null;
                 foreach (var candidate in candidates)
                 {
-                    if (SignatureReader.IsDerivativeOf(rule, candidate, SignatureReader.Parameters(candidate)))
+                    bool fits = SignatureReader.UsesBackwardForm(candidate)
+                        ? SignatureReader.IsBackwardRuleOf(rule, candidate)
+                        : SignatureReader.IsDerivativeOf(rule, candidate, SignatureReader.Parameters(candidate));
+                    if (fits)
                     {
                         match = candidate;
                         break;
@@ -50,8 +53,10 @@ internal static class RuleFrontEnd
                 if (match is null)
                 {
                     var expected = candidates
-                        .Where(c => TypeMapper.Map(c.ReturnType).IsReal)
-                        .Select(c => SignatureReader.DerivativeSignature(c, SignatureReader.Parameters(c)).Replace(c.Name + SignatureReader.GradientSuffix + "(", rule.Name + "("))
+                        .Where(c => TypeMapper.Map(c.ReturnType) is { IsReal: true } or { IsTensor: true })
+                        .Select(c => SignatureReader.UsesBackwardForm(c)
+                            ? SignatureReader.BackwardSignature(c, rule.Name)
+                            : SignatureReader.DerivativeSignature(c, SignatureReader.Parameters(c)).Replace(c.Name + SignatureReader.GradientSuffix + "(", rule.Name + "("))
                         .ToList();
                     if (expected.Count == 0)
                     {
@@ -67,7 +72,7 @@ internal static class RuleFrontEnd
                     continue;
                 }
 
-                if (!match.IsStatic && !SymbolEqualityComparer.Default.Equals(owner, rule.ContainingType.OriginalDefinition))
+                if (!match.IsStatic && !SignatureReader.UsesBackwardForm(match) && !SymbolEqualityComparer.Default.Equals(owner, rule.ContainingType.OriginalDefinition))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeSignatureMismatch, location,
                         rule.ToDisplayString(TypeMapper.Display), owner.Name + "." + name,

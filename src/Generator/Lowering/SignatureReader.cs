@@ -51,7 +51,10 @@ internal static class SignatureReader
             var gradient = GradientKind.None;
             if (!HasAttribute(p, NoDiffAttribute) && refKind is ArgKind.Value or ArgKind.In)
             {
-                gradient = type.IsReal ? GradientKind.Scalar : type.IsRealCollection ? GradientKind.Buffer : GradientKind.None;
+                gradient = type.IsReal ? GradientKind.Scalar
+                    : type.IsRealCollection ? GradientKind.Buffer
+                    : type.IsTensor ? GradientKind.Tensor
+                    : GradientKind.None;
             }
 
             string gradientName = string.Empty;
@@ -94,6 +97,11 @@ internal static class SignatureReader
             {
                 Separate(text);
                 text.Append(TypeRef.SpanOf(p.Type.Element!).Name).Append(' ').Append(p.GradientName);
+            }
+            else if (p.Gradient == GradientKind.Tensor)
+            {
+                Separate(text);
+                text.Append(TypeRef.Tensor.Name).Append(' ').Append(p.GradientName);
             }
         }
 
@@ -148,9 +156,12 @@ internal static class SignatureReader
 
             var c = candidate.Parameters[index++];
             var cType = TypeMapper.Map(c.Type);
-            bool ok = p.Gradient == GradientKind.Scalar
-                ? c.RefKind == RefKind.Out && cType == p.Type
-                : c.RefKind == RefKind.None && cType == TypeRef.SpanOf(p.Type.Element!);
+            bool ok = p.Gradient switch
+            {
+                GradientKind.Scalar => c.RefKind == RefKind.Out && cType == p.Type,
+                GradientKind.Tensor => c.RefKind == RefKind.None && cType.IsTensor,
+                _ => c.RefKind == RefKind.None && cType == TypeRef.SpanOf(p.Type.Element!),
+            };
             if (!ok)
             {
                 return false;
@@ -161,4 +172,109 @@ internal static class SignatureReader
     }
 
     private static RefKind NormalizeRefKind(RefKind kind) => kind == RefKind.RefReadOnlyParameter ? RefKind.In : kind;
+
+    /// <summary>Whether derivatives of <paramref name="method"/> take the backward form: it returns or takes a tensor.</summary>
+    public static bool UsesBackwardForm(IMethodSymbol method) =>
+        TypeMapper.Map(method.ReturnType).IsTensor || method.Parameters.Any(p => TypeMapper.Map(p.Type).IsTensor)
+        || (!method.IsStatic && TypeMapper.Map(method.ContainingType).IsTensor);
+
+    /// <summary>
+    /// The parameters a backward rule of <paramref name="target"/> passes through: the receiver first for an instance
+    /// method, then the target's own.
+    /// </summary>
+    public static EquatableArray<ParamInfo> BackwardParameters(IMethodSymbol target)
+    {
+        var parameters = Parameters(target).ToList();
+        if (!target.IsStatic)
+        {
+            var self = TypeMapper.Map(target.ContainingType);
+            parameters.Insert(0, new ParamInfo("self", self, ArgKind.Value, self.IsTensor ? GradientKind.Tensor : GradientKind.None, "dself"));
+        }
+
+        return parameters.ToEquatableArray();
+    }
+
+    /// <summary>The signature a backward rule of <paramref name="target"/> must have, for messages.</summary>
+    public static string BackwardSignature(IMethodSymbol target, string ruleName)
+    {
+        var result = TypeMapper.Map(target.ReturnType).Name;
+        var text = new StringBuilder("static void ").Append(ruleName).Append('(').Append(result).Append(" gradient, ").Append(result).Append(" result");
+        var parameters = BackwardParameters(target);
+        foreach (var p in parameters)
+        {
+            text.Append(", ").Append(p.Type.Name).Append(' ').Append(p.Name);
+        }
+
+        foreach (var p in parameters)
+        {
+            switch (p.Gradient)
+            {
+                case GradientKind.Tensor:
+                    text.Append(", ").Append(TypeRef.Tensor.Name).Append("? ").Append(p.GradientName);
+                    break;
+                case GradientKind.Scalar:
+                    text.Append(", ref ").Append(p.Type.Name).Append(' ').Append(p.GradientName);
+                    break;
+                case GradientKind.Buffer:
+                    text.Append(", ").Append(TypeRef.SpanOf(p.Type.Element!).Name).Append(' ').Append(p.GradientName);
+                    break;
+            }
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is a backward rule of <paramref name="target"/> (see docs/tensors.md).</summary>
+    public static bool IsBackwardRuleOf(IMethodSymbol candidate, IMethodSymbol target)
+    {
+        if (!candidate.IsStatic || !candidate.ReturnsVoid || candidate.IsGenericMethod)
+        {
+            return false;
+        }
+
+        var resultType = TypeMapper.Map(target.ReturnType);
+        var parameters = BackwardParameters(target);
+        int outputs = parameters.Count(p => p.IsDifferentiable);
+        if (candidate.Parameters.Length != 2 + parameters.Count + outputs)
+        {
+            return false;
+        }
+
+        if (TypeMapper.Map(candidate.Parameters[0].Type) != resultType || TypeMapper.Map(candidate.Parameters[1].Type) != resultType)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (TypeMapper.Map(candidate.Parameters[2 + i].Type) != parameters[i].Type)
+            {
+                return false;
+            }
+        }
+
+        int index = 2 + parameters.Count;
+        foreach (var p in parameters)
+        {
+            if (!p.IsDifferentiable)
+            {
+                continue;
+            }
+
+            var c = candidate.Parameters[index++];
+            var cType = TypeMapper.Map(c.Type);
+            bool ok = p.Gradient switch
+            {
+                GradientKind.Tensor => c.RefKind == RefKind.None && cType.IsTensor,
+                GradientKind.Scalar => c.RefKind == RefKind.Ref && cType == p.Type,
+                _ => c.RefKind == RefKind.None && cType == TypeRef.SpanOf(p.Type.Element!),
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

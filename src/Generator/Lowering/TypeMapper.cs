@@ -41,6 +41,11 @@ internal static class TypeMapper
             case SpecialType.System_Void: return TypeRef.Void;
         }
 
+        if (type is INamedTypeSymbol { Name: "Tensor" or "Parameter", ContainingNamespace: { Name: "DiffGen", ContainingNamespace.IsGlobalNamespace: true } } diffGenType)
+        {
+            return diffGenType.Name == "Tensor" ? TypeRef.Tensor : TypeRef.Parameter;
+        }
+
         if (type is IArrayTypeSymbol { Rank: 1 } array)
         {
             return TypeRef.ArrayOf(Map(array.ElementType));

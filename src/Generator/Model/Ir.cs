@@ -157,7 +157,14 @@ internal sealed record Argument(Expr Value, ArgKind Kind);
 /// A call to a method that is not an intrinsic. <see cref="Receiver"/> is null for a static call on <see cref="Owner"/>.
 /// <see cref="Callee"/> says whether and how it can be differentiated.
 /// </summary>
-internal sealed record Invoke(Expr? Receiver, string Owner, string Name, EquatableArray<Argument> Args, TypeRef Type, CalleeInfo Callee, int Site) : Expr(Type);
+/// <remarks>A user-defined operator has <see cref="Operator"/> set (<c>+</c>, <c>-</c>, ...): C# spells the call as the operator.</remarks>
+internal sealed record Invoke(Expr? Receiver, string Owner, string Name, EquatableArray<Argument> Args, TypeRef Type, CalleeInfo Callee, int Site, string? Operator = null) : Expr(Type);
+
+/// <summary>
+/// The value of a <c>Parameter</c> (<c>p.Value</c>), used as a tensor: a differentiable input whose gradient adds into
+/// <c>p.Grad</c>. <see cref="Parameter"/> is a stable expression (a field read), read again in the reverse sweep.
+/// </summary>
+internal sealed record ParameterValue(Expr Parameter) : Expr(TypeRef.Tensor);
 
 /// <summary><c>new T[length]</c>.</summary>
 internal sealed record NewArray(TypeRef Element, Expr Length) : Expr(TypeRef.ArrayOf(Element));
@@ -239,6 +246,12 @@ internal sealed record Throw(Expr Exception) : Stmt;
 /// the compilation, from the registry.
 /// </summary>
 internal sealed record DerivativeCall(Invoke Call, EquatableArray<Argument> Outputs) : Expr(Call.Type);
+
+/// <summary>
+/// A call to the backward rule of <see cref="Call"/>'s callee (see docs/tensors.md): <see cref="Args"/> are the upstream
+/// gradient, the result, the call's operands (receiver first) and one gradient per differentiable parameter.
+/// </summary>
+internal sealed record BackwardInvoke(Invoke Call, EquatableArray<Argument> Args) : Expr(TypeRef.Void);
 
 // ---- Statements that only transforms produce ----
 

@@ -21,6 +21,12 @@ internal enum TypeKind
     ReadOnlySpan,
     Void,
 
+    /// <summary><c>DiffGen.Tensor</c>: carries a derivative of its own shape.</summary>
+    Tensor,
+
+    /// <summary><c>DiffGen.Parameter</c>: its value is a differentiable input; its gradient accumulates into <c>Grad</c>.</summary>
+    Parameter,
+
     /// <summary>Anything else (strings, structs, classes): never differentiable, only carried along.</summary>
     Other,
 }
@@ -34,6 +40,8 @@ internal sealed record TypeRef(TypeKind Kind, string Name, TypeRef? Element = nu
     public static readonly TypeRef Long = new(TypeKind.Long, "long");
     public static readonly TypeRef Bool = new(TypeKind.Bool, "bool");
     public static readonly TypeRef Void = new(TypeKind.Void, "void");
+    public static readonly TypeRef Tensor = new(TypeKind.Tensor, "global::DiffGen.Tensor");
+    public static readonly TypeRef Parameter = new(TypeKind.Parameter, "global::DiffGen.Parameter");
 
     /// <summary><see langword="true"/> for <see cref="double"/> and <see cref="float"/>: the types that carry a derivative.</summary>
     public bool IsReal => Kind is TypeKind.Double or TypeKind.Float;
@@ -44,8 +52,11 @@ internal sealed record TypeRef(TypeKind Kind, string Name, TypeRef? Element = nu
     /// <summary><see langword="true"/> for arrays and spans of <see cref="double"/> or <see cref="float"/>.</summary>
     public bool IsRealCollection => IsCollection && Element!.IsReal;
 
+    /// <summary><see langword="true"/> for <c>DiffGen.Tensor</c>.</summary>
+    public bool IsTensor => Kind == TypeKind.Tensor;
+
     /// <summary><see langword="true"/> if values of this type can carry a derivative.</summary>
-    public bool CanBeActive => IsReal || IsRealCollection;
+    public bool CanBeActive => IsReal || IsRealCollection || IsTensor;
 
     /// <summary>The real type a derivative of this type is made of (the type itself, or the element type).</summary>
     public TypeRef RealType => IsReal ? this : IsRealCollection ? Element! : throw new InvalidOperationException(Name + " is not real");

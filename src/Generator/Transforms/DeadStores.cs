@@ -46,7 +46,7 @@ internal static class DeadStores
         }
     }
 
-    private static bool IsPure(Expr e) => e is not (TapePop or TapePopSpan or TapeRent or Invoke or DerivativeCall or NewObject or NewArray or StackAlloc)
+    private static bool IsPure(Expr e) => e is not (TapePop or TapePopSpan or TapeRent or Invoke or DerivativeCall or BackwardInvoke or ParameterValue or NewObject or NewArray or StackAlloc)
         && IrWalker.Children(e).All(IsPure);
 
     private static Block Filter(Block block, System.Func<Stmt, bool> keep) =>

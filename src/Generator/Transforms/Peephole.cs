@@ -44,6 +44,11 @@ internal static class Peephole
 
             foreach (var e in IrWalker.OwnExpressions(s))
             {
+                IrWalker.WritesByReference(e, w => writes[w.Id] = writes.TryGetValue(w.Id, out int n) ? n + 1 : 2);
+            }
+
+            foreach (var e in IrWalker.OwnExpressions(s))
+            {
                 if (s is Assign { Target: VarRef assigned } && ReferenceEquals(e, assigned))
                 {
                     continue;
@@ -117,6 +122,8 @@ internal static class Peephole
         Intrinsic i => i with { Args = i.Args.Select(a => Fold(a, constants)).ToEquatableArray() },
         ElementAt a => a with { Collection = Fold(a.Collection, constants), Index = Fold(a.Index, constants) },
         Invoke call => call with { Args = call.Args.Select(a => a with { Value = Fold(a.Value, constants) }).ToEquatableArray() },
+        DerivativeCall d => new DerivativeCall((Invoke)Fold(d.Call, constants), d.Outputs.Select(a => a with { Value = Fold(a.Value, constants) }).ToEquatableArray()),
+        BackwardInvoke b => b with { Args = b.Args.Select(a => a with { Value = Fold(a.Value, constants) }).ToEquatableArray() },
         _ => e,
     };
 
@@ -247,7 +254,7 @@ internal static class Peephole
                     return !ProvablyDifferent(other.Index, t.Index) || Overlaps(other.Index, target);
                 }
 
-                if (e is Invoke or DerivativeCall)
+                if (e is Invoke or DerivativeCall or BackwardInvoke)
                 {
                     return true;
                 }

@@ -35,6 +35,10 @@ internal sealed class ReverseMode
     private const string ReverseLabel = "_reverse";
     private static readonly TypeRef TapeObject = new(TypeKind.Other, "object");
 
+    /// <summary>The adjoint of a tensor: null until something flows into it.</summary>
+    private static readonly TypeRef TensorAdjoint = new(TypeKind.Other, "global::DiffGen.Tensor?");
+    private static readonly Literal NoTensor = new(TensorAdjoint, "null");
+
     private readonly MethodModel _method;
     private readonly Activity _activity;
     private readonly int _primalLimit;
@@ -49,6 +53,8 @@ internal sealed class ReverseMode
     private readonly Dictionary<Block, List<Assign>> _recomputedIn = new(ByReference<Block>.Instance);
     private readonly Dictionary<int, Var> _adjoints = new();
     private readonly List<Var> _scalarAdjoints = new();
+    private readonly List<Var> _tensorAdjoints = new();
+    private readonly Dictionary<int, Expr> _parameterValues = new();
     private readonly Dictionary<int, Var> _gradientParameters = new();
     private readonly List<Frame> _frames = new();
     private readonly Fusion? _fusion;
@@ -113,6 +119,11 @@ internal sealed class ReverseMode
             {
                 _createdInLoop.Add(created.Id);
             }
+
+            if (statement is Assign { Target: VarRef { Var: var parameterValue }, Value: ParameterValue read })
+            {
+                _parameterValues[parameterValue.Id] = read.Parameter;
+            }
         });
 
         FindRecomputable(method.Body, null);
@@ -163,7 +174,12 @@ internal sealed class ReverseMode
                 continue;
             }
 
-            var type = p.Gradient == GradientKind.Scalar ? p.Type : TypeRef.SpanOf(p.Type.Element!);
+            var type = p.Gradient switch
+            {
+                GradientKind.Scalar => p.Type,
+                GradientKind.Tensor => TypeRef.Tensor,
+                _ => TypeRef.SpanOf(p.Type.Element!),
+            };
             var output = new Var(_nextVar++, p.GradientName, type, VarKind.Parameter);
             gradients.Add(output);
             _gradientParameters[_method.ParameterVars[i].Id] = output;
@@ -173,7 +189,7 @@ internal sealed class ReverseMode
         for (int i = 0; i < _method.Parameters.Count; i++)
         {
             var p = _method.Parameters[i];
-            if (p.Gradient == GradientKind.Buffer)
+            if (p.Gradient is GradientKind.Buffer or GradientKind.Tensor)
             {
                 var input = _method.ParameterVars[i];
                 forward.Add(new ExprStmt(RuntimeCall("PrepareGradient", TypeRef.Void,
@@ -207,6 +223,11 @@ internal sealed class ReverseMode
             }
         }
 
+        foreach (var adjoint in _tensorAdjoints)
+        {
+            resets.Add(new Assign(new VarRef(adjoint), NoTensor));
+        }
+
         reverseSection.InsertRange(0, resets);
 
         if (reverse.Count > 0 || reverseSection.Count > 0)
@@ -225,19 +246,27 @@ internal sealed class ReverseMode
                 Expr value = _activity.IsActive(input) ? new VarRef(Adjoint(input)) : Real(p.Type, 0);
                 body.Add(new Assign(new VarRef(_gradientParameters[input.Id]), value));
             }
+            else if (p.Gradient == GradientKind.Tensor)
+            {
+                var input = _method.ParameterVars[i];
+                Expr value = _activity.IsActive(input) ? new VarRef(Adjoint(input)) : NoTensor;
+                body.Add(new ExprStmt(RuntimeCall("CopyGradient", TypeRef.Void, new VarRef(_gradientParameters[input.Id]), value)));
+            }
         }
 
         body.Add(new ReturnValue(new VarRef(_method.Result)));
         var cleaned = Peephole.Run(DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit), _primalLimit);
-        return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty);
+        return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty, UsesTensors());
     }
 
     private static readonly TypeRef Str = new(TypeKind.Other, "string");
 
     private static string Quote(string text) => "\"" + text + "\"";
 
+    private const string AdjointsType = "global::DiffGen.CompilerServices.Adjoints";
+
     private static Invoke RuntimeCall(string name, TypeRef type, params Expr[] args) =>
-        new(null, "global::DiffGen.CompilerServices.Adjoints", name, args.Select(a => new Argument(a, ArgKind.Value)).ToEquatableArray(), type,
+        new(null, AdjointsType, name, args.Select(a => new Argument(a, ArgKind.Value)).ToEquatableArray(), type,
             CalleeInfo.NotDifferentiable(name, name), -1);
 
     // ---------------------------------------------------------------- analysis helpers
@@ -455,15 +484,24 @@ internal sealed class ReverseMode
 
         if (!_adjoints.TryGetValue(v.Id, out var adjoint))
         {
+            if (_parameterValues.ContainsKey(v.Id))
+            {
+                throw new InvalidOperationException("The adjoint of a parameter's value is its Grad.");
+            }
+
             string name = "_d" + (v.Name.StartsWith("_", StringComparison.Ordinal) ? v.Name : "_" + v.Name);
-            TypeRef type = v.Type.IsReal
-                ? v.Type
+            TypeRef type = v.Type.IsReal ? v.Type
+                : v.Type.IsTensor ? TensorAdjoint
                 : _createdInLoop.Contains(v.Id) ? TypeRef.ArrayOf(v.Type.Element!) : TypeRef.SpanOf(v.Type.Element!);
             adjoint = NewVar(name, type);
             _adjoints[v.Id] = adjoint;
             if (type.IsReal)
             {
                 _scalarAdjoints.Add(adjoint);
+            }
+            else if (v.Type.IsTensor)
+            {
+                _tensorAdjoints.Add(adjoint);
             }
         }
 
@@ -668,6 +706,8 @@ internal sealed class ReverseMode
     {
         switch (statement)
         {
+            case Assign { Value: Invoke { Callee.Backward: true } call } assign when assign.Target is VarRef target && IsActive(target.Var):
+                return BackwardCall(assign, target.Var, call, forward);
             case Assign { Value: Invoke call } assign when assign.Target is VarRef target && IsActive(target.Var) && call.Callee.Kind != CalleeKind.None:
                 return DifferentiableCall(assign, target.Var, call, forward);
             case Assign assign:
@@ -775,6 +815,15 @@ internal sealed class ReverseMode
         var reverse = new List<Stmt>();
         switch (assign.Target)
         {
+            case VarRef { Var: var v } when IsActive(v) && v.Type.IsTensor && assign.Value is not ParameterValue:
+            {
+                // t = u (or a tensor that carries no derivative): t's adjoint goes to u.
+                var seed = Seed(v, reverse, _firstReferences.Contains(assign));
+                reverse.AddRange(restores);
+                Propagate(assign.Value, seed, null, reverse);
+                break;
+            }
+
             case VarRef { Var: var v } when IsActive(v) && created is null && assign.Value.Type.IsReal && !IsActive(assign.Value):
                 // A value that carries no derivative: the adjoint of v stops here (unless nothing came before).
                 if (!_firstReferences.Contains(assign) && !IsSingleAssignment(v))
@@ -921,9 +970,9 @@ internal sealed class ReverseMode
             return new VarRef(adjoint);
         }
 
-        var seed = NewVar(NextName("_s"), v.Type);
+        var seed = NewVar(NextName("_s"), adjoint.Type);
         reverse.Add(new Assign(new VarRef(seed), new VarRef(adjoint)));
-        reverse.Add(new Assign(new VarRef(adjoint), Real(v.Type, 0)));
+        reverse.Add(new Assign(new VarRef(adjoint), v.Type.IsTensor ? NoTensor : Real(v.Type, 0)));
         return new VarRef(seed);
     }
 
@@ -1023,6 +1072,121 @@ internal sealed class ReverseMode
         reverse.AddRange(restores);
         reverse.ForEach(NoteReads);
         return reverse;
+    }
+
+    /// <summary>
+    /// <c>t = F(args)</c> where <c>F</c> works on tensors: call it, and in reverse call its backward rule with the
+    /// upstream gradient, the result, the operands and a gradient for each differentiable operand (see docs/tensors.md).
+    /// </summary>
+    private List<Stmt> BackwardCall(Assign assign, Var target, Invoke call, List<Stmt> forward)
+    {
+        if (call.Callee.Kind == CalleeKind.Inline)
+        {
+            throw new InvalidOperationException("A call to '" + call.Callee.DisplayName + "' was not inlined.");
+        }
+
+        var restores = new List<Stmt>();
+        bool first = _firstReferences.Contains(assign);
+        if (NeedsRecord(target) && !first)
+        {
+            restores.Add(Record(assign.Target, forward));
+        }
+
+        forward.Add(assign);
+        var reverse = new List<Stmt> { new CommentOf(assign) };
+        var seed = Seed(target, reverse, first);
+        Expr result = new VarRef(target);
+        if (restores.Count > 0)
+        {
+            // The result is overwritten in the forward sweep: keep it before restoring what it overwrote.
+            var captured = NewVar(NextName("_y"), target.Type);
+            reverse.Add(new Assign(new VarRef(captured), new VarRef(target)));
+            result = new VarRef(captured);
+        }
+
+        reverse.AddRange(restores);
+        var inputs = CalleeInfo.Inputs(call);
+        var args = new List<Argument> { new(seed, ArgKind.Value), new(result, ArgKind.Value) };
+        args.AddRange(inputs.Select(input => new Argument(input, ArgKind.Value)));
+        var prepare = new List<Stmt>();
+        var after = new List<Stmt>();
+        var parameters = call.Callee.Parameters;
+        for (int j = 0; j < parameters.Count && j < inputs.Count; j++)
+        {
+            var p = parameters[j];
+            var input = inputs[j];
+            switch (p.Gradient)
+            {
+                case GradientKind.Tensor:
+                    args.Add(new Argument(TensorGradient(input), ArgKind.Value));
+                    break;
+                case GradientKind.Scalar:
+                {
+                    // ref double dName: the rule adds into a local, which then flows on like any partial.
+                    var partial = NewVar(NextName("_g"), p.Type);
+                    prepare.Add(new Assign(new VarRef(partial), Real(p.Type, 0)));
+                    args.Add(new Argument(new VarRef(partial), ArgKind.Ref));
+                    Propagate(input, new VarRef(partial), null, after);
+                    break;
+                }
+
+                case GradientKind.Buffer:
+                    args.Add(new Argument(IsActive(input) ? CollectionAdjoint(input) : new DefaultOf(TypeRef.SpanOf(p.Type.Element!)), ArgKind.Value));
+                    break;
+            }
+        }
+
+        var rule = new List<Stmt>(prepare) { new ExprStmt(new BackwardInvoke(call, args.ToEquatableArray())) };
+        rule.AddRange(after);
+        if (seed.Type == TensorAdjoint)
+        {
+            // Nothing flowed into the result (it fed only what carries no derivative): nothing to do.
+            reverse.Add(new If(new Binary(BinaryOp.NotEqual, seed, NoTensor, TypeRef.Bool), new Block(rule.ToEquatableArray()), Block.Empty));
+        }
+        else
+        {
+            reverse.AddRange(rule);
+        }
+
+        reverse.ForEach(NoteReads);
+        return reverse;
+    }
+
+    /// <summary>The gradient a backward rule adds an operand's share into: its adjoint (created on first use), the parameter's Grad, or null.</summary>
+    private Expr TensorGradient(Expr input)
+    {
+        if (!IsActive(input))
+        {
+            return NoTensor;
+        }
+
+        if (input is not VarRef v)
+        {
+            throw new InvalidOperationException("A differentiable tensor operand must be a variable.");
+        }
+
+        if (_parameterValues.TryGetValue(v.Var.Id, out var parameter))
+        {
+            return Grad(parameter);
+        }
+
+        return new Invoke(null, AdjointsType, "GradientFor",
+            EquatableArray.Create(new Argument(new VarRef(Adjoint(v.Var)), ArgKind.Ref), new Argument(input, ArgKind.Value)),
+            TypeRef.Tensor, CalleeInfo.NotDifferentiable("GradientFor", "GradientFor"), -1);
+    }
+
+    private static Expr Grad(Expr parameter) => new MemberRead(parameter, "global::DiffGen.Parameter", "Grad", TypeRef.Tensor);
+
+    private bool UsesTensors()
+    {
+        if (_method.Parameters.Any(p => p.Type.IsTensor))
+        {
+            return true;
+        }
+
+        bool found = false;
+        IrWalker.Statements(_method.Body, (statement, _) => found |= statement is Assign { Target.Type.IsTensor: true });
+        return found;
     }
 
     private Expr CollectionAdjoint(Expr collection) => collection switch
@@ -1306,7 +1470,8 @@ internal sealed class ReverseMode
             }
 
             // Element writes could carry values from trip to trip, which the trip's own reverse would undo.
-            writesActiveArray |= statement is Assign { Target: ElementAt };
+            // Tensors are left to the ordinary sweeps.
+            writesActiveArray |= statement is Assign { Target: ElementAt } or Assign { Target: VarRef { Var.Type.IsTensor: true } };
         });
         if (writesActiveArray)
         {
@@ -1721,6 +1886,13 @@ internal sealed class ReverseMode
 
         switch (e)
         {
+            case VarRef v when v.Type.IsTensor:
+                reverse.Add(new ExprStmt(_parameterValues.TryGetValue(v.Var.Id, out var parameter)
+                    ? RuntimeCall("Accumulate", TypeRef.Void, Grad(parameter), seed)
+                    : new Invoke(null, AdjointsType, "Accumulate",
+                        EquatableArray.Create(new Argument(new VarRef(Adjoint(v.Var)), ArgKind.Ref), new Argument(seed, ArgKind.Value)),
+                        TypeRef.Void, CalleeInfo.NotDifferentiable("Accumulate", "Accumulate"), -1)));
+                break;
             case VarRef v:
                 reverse.Add(new AddAssign(new VarRef(Adjoint(v.Var)), seed));
                 break;

@@ -56,6 +56,8 @@ internal static class Rewriter
         DerivativeCall d => new DerivativeCall(
             (Invoke)Substitute(d.Call, map),
             d.Outputs.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray()),
+        ParameterValue pv => new ParameterValue(Substitute(pv.Parameter, map)),
+        BackwardInvoke b => new BackwardInvoke(b.Call, b.Args.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray()),
         NewArray n => new NewArray(n.Element, Substitute(n.Length, map)),
         StackAlloc s => new StackAlloc(s.Element, Substitute(s.Length, map)),
         NewObject o => o with { Args = o.Args.Select(a => a with { Value = Substitute(a.Value, map) }).ToEquatableArray() },

@@ -49,6 +49,17 @@ public sealed class Parameter
         }
     }
 
+    /// <summary>
+    /// The parameter's current value, so that a parameter is used where a tensor is expected (<c>MatMul(x, W)</c>). In a
+    /// <c>[Differentiable]</c> method this is where a parameter's gradient flows back into <see cref="Grad"/>.
+    /// </summary>
+    /// <param name="parameter">The parameter.</param>
+    public static implicit operator Tensor(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return parameter.Value;
+    }
+
     /// <summary>Wraps a tensor as a parameter.</summary>
     /// <param name="value">The initial value.</param>
     public static implicit operator Parameter(Tensor value) => new(value);
