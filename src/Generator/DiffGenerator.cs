@@ -79,6 +79,25 @@ public sealed class DiffGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Diagnostics)
             .Where(static d => !d.IsEmpty)
             .WithTrackingName(TrackingNames.RuleDiagnostics);
+        // [Model] classes: their parameters, found at compile time.
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ModelFrontEnd.ModelAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancellation) => ModelFrontEnd.Run(syntax, cancellation))
+            .WithTrackingName(TrackingNames.Models);
+        var modelSources = models
+            .Select(static (m, _) => m.Model)
+            .Where(static m => m is not null)
+            .Select(static (m, _) => new GeneratedSource(m!.HintName, ModelEmitter.Emit(m)))
+            .WithTrackingName(TrackingNames.ModelSources);
+        context.RegisterSourceOutput(modelSources, static (output, source) => output.AddSource(source.HintName, source.Text));
+        var modelDiagnostics = models
+            .Select(static (m, _) => m.Diagnostics)
+            .Where(static d => !d.IsEmpty)
+            .WithTrackingName(TrackingNames.ModelDiagnostics);
+        context.RegisterSourceOutput(modelDiagnostics.Combine(context.CompilationProvider), static (output, pair) => Report(output, pair.Left, pair.Right));
+
         context.RegisterSourceOutput(methodDiagnostics.Combine(context.CompilationProvider), static (output, pair) => Report(output, pair.Left, pair.Right));
         context.RegisterSourceOutput(ruleDiagnostics.Combine(context.CompilationProvider), static (output, pair) => Report(output, pair.Left, pair.Right));
     }

@@ -12,4 +12,7 @@ internal static class TrackingNames
     public const string Sources = nameof(Sources);
     public const string MethodDiagnostics = nameof(MethodDiagnostics);
     public const string RuleDiagnostics = nameof(RuleDiagnostics);
+    public const string Models = nameof(Models);
+    public const string ModelSources = nameof(ModelSources);
+    public const string ModelDiagnostics = nameof(ModelDiagnostics);
 }

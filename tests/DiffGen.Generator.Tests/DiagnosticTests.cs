@@ -66,6 +66,28 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void DG0001_fires_on_a_model_that_is_not_partial()
+    {
+        var d = Single("DG0001", "Net", """
+            using DiffGen;
+            [Model]
+            public class Net
+            {
+                public Parameter Weight { get; } = Tensor.Zeros(2, 2);
+            }
+            """);
+        Assert.Contains("'Net' must be declared partial so that DiffGen can add 'Parameters()' to it", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Silent("""
+            using DiffGen;
+            [Model]
+            public partial class Net
+            {
+                public Parameter Weight { get; } = Tensor.Zeros(2, 2);
+            }
+            """);
+    }
+
+    [Fact]
     public void DG0002_fires_on_a_return_type_that_is_not_real()
     {
         var d = Single("DG0002", "int", Wrap("[Differentiable] public static int F(double x) => (int)x;"));

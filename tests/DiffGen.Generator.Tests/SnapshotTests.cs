@@ -28,5 +28,21 @@ public class SnapshotTests
     public void Stackalloc_overwrites_and_calls() => Snapshot.Verify(Generated("Smooth"), "Smooth");
 
     [Fact]
+    public void Model_parameters() => Snapshot.Verify(GeneratedModel("Demo.Net.Model.g.cs"), "NetModel");
+
+    [Fact]
+    public void Model_loss_over_layers() => Snapshot.Verify(GeneratedModel("Demo.Net.Loss("), "NetLoss");
+
+    [Fact]
     public void All_generated_code_compiles_without_warnings() => GeneratorHarness.Build(Sources.Objectives);
+
+    [Fact]
+    public void All_generated_model_code_compiles_without_warnings() => GeneratorHarness.Build(Sources.Model);
+
+    private static string GeneratedModel(string hintStart)
+    {
+        var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compilation(Sources.Model));
+        Assert.Empty(result.Diagnostics);
+        return GeneratorHarness.GeneratedText(result, hintStart);
+    }
 }

@@ -18,7 +18,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "DG0001", Declaration,
-        "The type containing a [Differentiable] method must be partial",
+        "A type DiffGen adds code to must be partial",
         "'{0}' must be declared partial so that DiffGen can add '{1}' to it");
 
     public static readonly DiagnosticDescriptor ReturnTypeNotDifferentiable = Error(

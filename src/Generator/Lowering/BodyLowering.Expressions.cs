@@ -780,6 +780,18 @@ internal sealed partial class BodyLowering
                 Report(Descriptors.RefAliasing, argument, "Passing it by '" + (kind == ArgKind.Ref ? "ref" : "out") + "'", FirstLine(argument.Value.Syntax));
             }
 
+            if (argument.ArgumentKind is ArgumentKind.ParamArray or ArgumentKind.ParamCollection && argument.IsImplicit
+                && ExpandedParams(argument.Value) is { } elements)
+            {
+                // The expanded form f(a, b, c): print the elements as the user wrote them.
+                foreach (var element in elements)
+                {
+                    lowered.Add((argument.Parameter?.Ordinal ?? lowered.Count, new Argument(LowerExpression(element), ArgKind.Value)));
+                }
+
+                continue;
+            }
+
             var value = kind is ArgKind.Ref or ArgKind.Out ? LowerTarget(argument.Value) ?? new DefaultOf(TypeRef.Void) : LowerExpression(argument.Value);
             if (kind == ArgKind.Value && argument.Parameter is not null)
             {
@@ -791,6 +803,15 @@ internal sealed partial class BodyLowering
 
         return lowered.OrderBy(a => a.Ordinal).Select(a => a.Argument).ToEquatableArray();
     }
+
+    /// <summary>The elements of a <c>params</c> argument in expanded form, or null when it is passed as one value.</summary>
+    private static IEnumerable<IOperation>? ExpandedParams(IOperation value) => value switch
+    {
+        IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+        ICollectionExpressionOperation collection => collection.Elements,
+        IConversionOperation { IsImplicit: true } conversion => ExpandedParams(conversion.Operand),
+        _ => null,
+    };
 
     private Expr LowerInvocation(IInvocationOperation invocation, bool hoist)
     {

@@ -149,48 +149,7 @@ internal static class MethodFrontEnd
             }
         }
 
-        var containers = new List<ContainingType>();
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
-        {
-            string keyword = "class";
-            bool partial = type.DeclaringSyntaxReferences.Length > 0;
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax() is not TypeDeclarationSyntax declaration)
-                {
-                    partial = false;
-                    continue;
-                }
-
-                partial &= declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
-                keyword = declaration switch
-                {
-                    RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
-                    StructDeclarationSyntax => "struct",
-                    InterfaceDeclarationSyntax => "interface",
-                    _ => "class",
-                };
-            }
-
-            if (!partial)
-            {
-                var first = type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as BaseTypeDeclarationSyntax;
-                diagnostics.Add(DiagnosticInfo.Create(
-                    Descriptors.NotPartial,
-                    first?.Identifier.GetLocation() ?? location,
-                    type.Name,
-                    method.Name + SignatureReader.GradientSuffix));
-            }
-
-            string name = type.Name;
-            if (type.TypeParameters.Length > 0)
-            {
-                name += "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">";
-            }
-
-            containers.Insert(0, new ContainingType(keyword, name, type.IsStatic));
-        }
-
+        var containers = Containers.Read(method.ContainingType, method.Name + SignatureReader.GradientSuffix, location, diagnostics);
         return diagnostics.Count == 0 ? containers : null;
     }
 

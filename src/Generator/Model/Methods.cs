@@ -117,7 +117,8 @@ internal sealed record MethodModel(
 /// The generated method: the source method's header, and a body that runs the forward sweep (recording what the
 /// reverse sweep needs) and then the reverse sweep. <see cref="Gradients"/> holds, for each differentiable parameter
 /// in order, the variable of its gradient output. <see cref="UsesTensors"/>: the method works on tensors, so it runs in
-/// a <c>TensorArena</c> scope.
+/// a <c>TensorArena</c> scope. <see cref="ReadsParameters"/>: it reads model parameters, whose gradients it adds into
+/// their <c>Grad</c>.
 /// </summary>
 internal sealed record GradientMethod(
     MethodModel Method,
@@ -125,4 +126,5 @@ internal sealed record GradientMethod(
     EquatableArray<Var> Gradients,
     bool UsesTape,
     string ReverseLabel,
-    bool UsesTensors = false);
+    bool UsesTensors = false,
+    bool ReadsParameters = false);

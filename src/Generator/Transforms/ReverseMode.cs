@@ -256,7 +256,7 @@ internal sealed class ReverseMode
 
         body.Add(new ReturnValue(new VarRef(_method.Result)));
         var cleaned = Peephole.Run(DeadStores.Remove(new Block(body.ToEquatableArray()), _primalLimit), _primalLimit);
-        return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty, UsesTensors());
+        return new GradientMethod(_method, cleaned, gradients.ToEquatableArray(), _usesTape, usesGoto ? ReverseLabel : string.Empty, UsesTensors(), _parameterValues.Count > 0);
     }
 
     private static readonly TypeRef Str = new(TypeKind.Other, "string");

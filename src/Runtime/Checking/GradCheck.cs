@@ -64,7 +64,7 @@ public sealed record GradCheckOptions
 /// <c>f(x)</c>.
 /// </para>
 /// </remarks>
-public static class GradCheck
+public static partial class GradCheck
 {
     /// <summary>Checks <paramref name="withGradient"/> against finite differences of <paramref name="function"/> around <paramref name="point"/>.</summary>
     /// <param name="function">The function.</param>

@@ -91,4 +91,54 @@ internal static class Sources
             }
         }
         """;
+
+    /// <summary>A model with a sub-model and a user-defined tensor operation with its backward rule.</summary>
+    public const string Model = """
+        using System;
+        using DiffGen;
+
+        namespace Demo;
+
+        public static class Ops
+        {
+            public static Tensor Square(Tensor x) => x;
+
+            [DerivativeOf(nameof(Square))]
+            public static void SquareBackward(Tensor gradient, Tensor result, Tensor x, Tensor? dx) { }
+
+            public static double Total(Tensor x) => 0;
+
+            [DerivativeOf(nameof(Total))]
+            public static void TotalBackward(double gradient, double result, Tensor x, Tensor? dx) { }
+        }
+
+        [Model]
+        public partial class Layer
+        {
+            public Parameter Weight { get; } = Tensor.Zeros(2);
+
+            [Differentiable]
+            public Tensor Forward(Tensor x) => Ops.Square(Weight);
+        }
+
+        [Model]
+        public partial class Net
+        {
+            private readonly Layer _first = new();
+
+            public Layer[] Rest { get; } = [new Layer(), new Layer()];
+
+            [Differentiable]
+            public double Loss([NoDiff] Tensor x)
+            {
+                var h = _first.Forward(x);
+                foreach (var layer in Rest)
+                {
+                    h = layer.Forward(h);
+                }
+
+                return Ops.Total(h);
+            }
+        }
+        """;
 }
