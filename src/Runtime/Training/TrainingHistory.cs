@@ -59,7 +59,8 @@ public readonly record struct EpochRecord(
 /// <para>
 /// Step columns: <c>epoch, batch, step, loss, learning_rate, validation_loss, accuracy, elapsed_seconds</c>.
 /// Epoch columns: <c>epoch, batches, steps, train_loss, validation_loss, accuracy, learning_rate, elapsed_seconds</c>.
-/// The JSON is one object, <c>{"steps": [...], "epochs": [...]}</c>, whose arrays hold objects with those names.
+/// The JSON is one object, <c>{"steps": [...], "epochs": [...]}</c>, whose arrays hold objects with those names. It is
+/// written by a System.Text.Json source-generated serializer (no reflection), so it works under Native AOT and trimming.
 /// </para>
 /// </remarks>
 public sealed class TrainingHistory
@@ -162,40 +163,7 @@ public sealed class TrainingHistory
     public void WriteJson(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        writer.WriteStartArray("steps");
-        foreach (var r in _steps)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("epoch", r.Epoch);
-            writer.WriteNumber("batch", r.Batch);
-            writer.WriteNumber("step", r.Step);
-            WriteNumber(writer, "loss", r.Loss);
-            WriteNumber(writer, "learning_rate", r.LearningRate);
-            WriteNumber(writer, "validation_loss", r.ValidationLoss);
-            WriteNumber(writer, "accuracy", r.Accuracy);
-            WriteNumber(writer, "elapsed_seconds", r.Elapsed.TotalSeconds);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("epochs");
-        foreach (var r in _epochs)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("epoch", r.Epoch);
-            writer.WriteNumber("batches", r.Batches);
-            writer.WriteNumber("steps", r.Steps);
-            WriteNumber(writer, "train_loss", r.TrainLoss);
-            WriteNumber(writer, "validation_loss", r.ValidationLoss);
-            WriteNumber(writer, "accuracy", r.Accuracy);
-            WriteNumber(writer, "learning_rate", r.LearningRate);
-            WriteNumber(writer, "elapsed_seconds", r.Elapsed.TotalSeconds);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+        JsonSerializer.Serialize(writer, ToJson(), TrainingHistoryJsonContext.Default.TrainingHistoryJson);
         writer.Flush();
     }
 
@@ -231,15 +199,26 @@ public sealed class TrainingHistory
 
     private static string Number(double value) => double.IsNaN(value) ? string.Empty : value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
+    /// <summary>The records in their JSON shape, for the source-generated serializer.</summary>
+    private TrainingHistoryJson ToJson()
     {
-        if (double.IsFinite(value))
+        var steps = new StepRecordJson[_steps.Count];
+        for (int i = 0; i < steps.Length; i++)
         {
-            writer.WriteNumber(name, value);
+            var r = _steps[i];
+            steps[i] = new StepRecordJson(r.Epoch, r.Batch, r.Step, Finite(r.Loss), Finite(r.LearningRate), Finite(r.ValidationLoss), Finite(r.Accuracy), Finite(r.Elapsed.TotalSeconds));
         }
-        else
+
+        var epochs = new EpochRecordJson[_epochs.Count];
+        for (int i = 0; i < epochs.Length; i++)
         {
-            writer.WriteNull(name);
+            var r = _epochs[i];
+            epochs[i] = new EpochRecordJson(r.Epoch, r.Batches, r.Steps, Finite(r.TrainLoss), Finite(r.ValidationLoss), Finite(r.Accuracy), Finite(r.LearningRate), Finite(r.Elapsed.TotalSeconds));
         }
+
+        return new TrainingHistoryJson(steps, epochs);
     }
+
+    /// <summary>JSON has no NaN or infinity: a value that is not a finite number is written as <c>null</c>.</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

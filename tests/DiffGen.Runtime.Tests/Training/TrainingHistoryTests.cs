@@ -165,6 +165,35 @@ public sealed class TrainingHistoryTests
     }
 
     [Fact]
+    public void Json_is_written_by_the_source_generated_serializer_with_reflection_turned_off()
+    {
+        // The test project turns reflection-based serialization off, as Native AOT does; a reflection fallback would throw.
+        Assert.False(JsonSerializer.IsReflectionEnabledByDefault);
+        var history = Run();
+        using var stream = new MemoryStream();
+
+        history.WriteJson(stream);
+
+        using var document = JsonDocument.Parse(stream.ToArray());
+        Assert.Equal(history.Steps.Count, document.RootElement.GetProperty("steps").GetArrayLength());
+        Assert.Equal(history.Epochs.Count, document.RootElement.GetProperty("epochs").GetArrayLength());
+    }
+
+    [Fact]
+    public void Json_to_a_utf8_json_writer_is_the_same_as_to_a_stream_and_is_flushed()
+    {
+        var history = Run();
+        using var direct = new MemoryStream();
+        history.WriteJson(direct);
+        using var viaWriter = new MemoryStream();
+        using var writer = new Utf8JsonWriter(viaWriter);
+
+        history.WriteJson(writer);
+
+        Assert.Equal(direct.ToArray(), viaWriter.ToArray());
+    }
+
+    [Fact]
     public void Without_a_validation_set_the_validation_and_accuracy_columns_are_empty()
     {
         var problem = new LinearRegressionProblem(1);
