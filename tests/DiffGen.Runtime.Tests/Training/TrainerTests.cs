@@ -464,12 +464,12 @@ public sealed class TrainerTests
         Assert.Equal(before, Snapshot.Of(problem.Parameters));
     }
 
-    private static (double[][] Parameters, TrainingResult Result) DeterministicRun()
+    private static (double[][] Parameters, TrainingResult Result) DeterministicRun(int shuffleSeed = 11)
     {
         var (train, validation) = Synthetic.Blobs(300, centers: 3, seed: 8, standardDeviation: 2.0).RandomSplit(60, seed: 9);
         var problem = new SoftmaxRegressionProblem(2, 3);
         var optimizer = new Adam(problem.Parameters, lr: 0.05);
-        var trainer = new Trainer(optimizer, new DataLoader(train, 16, shuffle: true, seed: 11), problem.LossWithGradient)
+        var trainer = new Trainer(optimizer, new DataLoader(train, 16, shuffle: true, seed: shuffleSeed), problem.LossWithGradient)
         {
             MaxEpochs = 6,
             ValidationData = new DataLoader(validation, 25, shuffle: true, seed: 12),
@@ -491,13 +491,27 @@ public sealed class TrainerTests
         var (firstParameters, first) = DeterministicRun();
         var (secondParameters, second) = DeterministicRun();
 
-        Assert.Equal(firstParameters, secondParameters);
+        // Bits, not values: double equality would let 0.0 and -0.0 (or two NaN payloads) pass as the same.
+        static long[][] Bits(double[][] parameters) => [.. parameters.Select(p => p.Select(BitConverter.DoubleToInt64Bits).ToArray())];
+        Assert.Equal(Bits(firstParameters), Bits(secondParameters));
+        Assert.Equal(first.History.Steps.Select(s => BitConverter.DoubleToInt64Bits(s.Loss)), second.History.Steps.Select(s => BitConverter.DoubleToInt64Bits(s.Loss)));
+        Assert.Equal(first.History.Epochs.Select(e => BitConverter.DoubleToInt64Bits(e.ValidationLoss)), second.History.Epochs.Select(e => BitConverter.DoubleToInt64Bits(e.ValidationLoss)));
         Assert.Equal(first.History.Steps.Select(s => s with { Elapsed = default }), second.History.Steps.Select(s => s with { Elapsed = default }));
         Assert.Equal(first.History.Epochs.Select(e => e with { Elapsed = default }), second.History.Epochs.Select(e => e with { Elapsed = default }));
         Assert.Equal(first.StopReason, second.StopReason);
         Assert.Equal(first.BestEpoch, second.BestEpoch);
         Assert.Equal(first.Accuracy, second.Accuracy);
         Assert.True(first.History.Steps.Count > 50);
+    }
+
+    [Fact]
+    public void Another_shuffle_seed_gives_another_run()
+    {
+        var (firstParameters, first) = DeterministicRun(shuffleSeed: 11);
+        var (otherParameters, other) = DeterministicRun(shuffleSeed: 13);
+
+        Assert.NotEqual(firstParameters, otherParameters);
+        Assert.NotEqual(first.History.Steps.Select(s => s.Loss), other.History.Steps.Select(s => s.Loss));
     }
 
     [Fact]

@@ -99,18 +99,25 @@ internal sealed class SoftmaxRegressionProblem
 
     public Parameter[] Parameters { get; }
 
-    public double LossWithGradient(Batch batch) => W.DType == DType.Float32
-        ? Compute<float>(batch, withGradient: true)
-        : Compute<double>(batch, withGradient: true);
+    public double LossWithGradient(Batch batch) => LossWithGradient(batch.Features, batch.Labels);
 
-    public double Loss(Batch batch) => W.DType == DType.Float32
-        ? Compute<float>(batch, withGradient: false)
-        : Compute<double>(batch, withGradient: false);
+    public double LossWithGradient(Tensor features, Tensor labels) => W.DType == DType.Float32
+        ? Compute<float>(features, labels, withGradient: true)
+        : Compute<double>(features, labels, withGradient: true);
+
+    public double Loss(Batch batch) => Loss(batch.Features, batch.Labels);
+
+    public double Loss(Tensor features, Tensor labels) => W.DType == DType.Float32
+        ? Compute<float>(features, labels, withGradient: false)
+        : Compute<double>(features, labels, withGradient: false);
 
     /// <summary>The class scores of the batch, <c>[n, classes]</c>.</summary>
-    public Tensor Predict(Batch batch)
+    public Tensor Predict(Batch batch) => Predict(batch.Features);
+
+    /// <summary>The class scores of the samples, <c>[n, classes]</c>.</summary>
+    public Tensor Predict(Tensor features)
     {
-        int n = batch.Count;
+        int n = features.Shape[0];
         if (_scores is null || _scores.Shape[0] < n)
         {
             _scores = Tensor.Zeros(W.DType, n, _classes);
@@ -119,11 +126,11 @@ internal sealed class SoftmaxRegressionProblem
         var scores = _scores.Shape[0] == n ? _scores : _scores.Slice(0, n);
         if (W.DType == DType.Float32)
         {
-            Scores<float>(batch.Features, scores.AsSpan<float>());
+            Scores<float>(features, scores.AsSpan<float>());
         }
         else
         {
-            Scores<double>(batch.Features, scores.AsSpan<double>());
+            Scores<double>(features, scores.AsSpan<double>());
         }
 
         return scores;
@@ -156,14 +163,14 @@ internal sealed class SoftmaxRegressionProblem
         }
     }
 
-    private double Compute<T>(Batch batch, bool withGradient)
+    private double Compute<T>(Tensor features, Tensor classIndices, bool withGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = batch.Count;
-        int d = batch.Features.Shape[1];
+        int n = features.Shape[0];
+        int d = features.Shape[1];
         int k = _classes;
-        ReadOnlySpan<T> x = batch.Features.AsSpan<T>();
-        ReadOnlySpan<T> labels = batch.Labels.AsSpan<T>();
+        ReadOnlySpan<T> x = features.AsSpan<T>();
+        ReadOnlySpan<T> labels = classIndices.AsSpan<T>();
         ReadOnlySpan<T> w = W.Value.AsSpan<T>();
         ReadOnlySpan<T> b = B.Value.AsSpan<T>();
         Span<T> gw = W.Grad.AsSpan<T>();
