@@ -269,5 +269,8 @@ internal static class RandomStreams
     /// <summary>The synthetic datasets.</summary>
     public const long Synthetic = -2;
 
+    /// <summary>The initialisers of <see cref="Init"/>.</summary>
+    public const long Init = -3;
+
     // The DataLoader's shuffles use the epoch number (0, 1, 2, ...) as the stream.
 }
