@@ -1,0 +1,58 @@
+using System;
+
+namespace DiffGen;
+
+/// <summary>
+/// The argument checks every tensor operation and backward rule makes at its boundary. Messages name the operation
+/// and the shapes or element types involved. Nothing here allocates unless it throws.
+/// </summary>
+internal static class OpChecks
+{
+    /// <summary>Throws if <paramref name="a"/> and <paramref name="b"/> have different element types.</summary>
+    public static void SameDType(string operation, Tensor a, Tensor b)
+    {
+        if (a.DType != b.DType)
+        {
+            ThrowMixed(operation, a, b);
+        }
+    }
+
+    /// <summary>
+    /// Checks a gradient argument of a backward rule: null (skip) or the shape and element type of its input.
+    /// </summary>
+    public static void Gradient(string operation, string name, Tensor input, Tensor? gradient)
+    {
+        if (gradient is not null && (gradient.DType != input.DType || !gradient.SameShape(input)))
+        {
+            throw new ArgumentException(
+                $"{operation}: the gradient {name} is {gradient.DType} {gradient.ShapeText()}; it must match its input, {input.DType} {input.ShapeText()}.",
+                name);
+        }
+    }
+
+    /// <summary>Checks that the upstream gradient of a tensor-valued rule matches the result.</summary>
+    public static void Upstream(string operation, Tensor gradient, Tensor result)
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        ArgumentNullException.ThrowIfNull(result);
+        if (gradient.DType != result.DType || !gradient.SameShape(result))
+        {
+            throw new ArgumentException(
+                $"{operation}: the upstream gradient is {gradient.DType} {gradient.ShapeText()}; it must match the result, {result.DType} {result.ShapeText()}.",
+                nameof(gradient));
+        }
+    }
+
+    /// <summary>Throws if two shapes differ (for operations that do not broadcast).</summary>
+    public static void SameShape(string operation, Tensor a, Tensor b, string what)
+    {
+        if (!a.SameShape(b))
+        {
+            throw new ArgumentException($"{operation}: {what}: {a.ShapeText()} and {b.ShapeText()}.");
+        }
+    }
+
+    private static void ThrowMixed(string operation, Tensor a, Tensor b) =>
+        throw new ArgumentException(
+            $"{operation}: element types differ: {a.DType} {a.ShapeText()} and {b.DType} {b.ShapeText()}; convert one with To(DType.{a.DType}).");
+}
