@@ -52,6 +52,32 @@ internal static class OpChecks
         }
     }
 
+    /// <summary>Checks the arguments of a rule for a binary broadcasting operation.</summary>
+    public static void BinaryBackward(string operation, Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Upstream(operation, gradient, result);
+        SameDType(operation, a, gradient);
+        SameDType(operation, b, gradient);
+        Gradient(operation, nameof(da), a, da);
+        Gradient(operation, nameof(db), b, db);
+        if (!Broadcasting.BroadcastsTo(a.Shape, result.Shape) || !Broadcasting.BroadcastsTo(b.Shape, result.Shape))
+        {
+            throw new ArgumentException($"{operation}: operands {a.ShapeText()} and {b.ShapeText()} do not broadcast to the result {result.ShapeText()}.");
+        }
+    }
+
+    /// <summary>Checks the arguments of a rule whose one tensor input has the result's shape and element type.</summary>
+    public static void UnaryBackward(string operation, Tensor gradient, Tensor result, Tensor x, Tensor? dx)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Upstream(operation, gradient, result);
+        SameDType(operation, x, gradient);
+        SameShape(operation, x, result, "the input and the result differ in shape");
+        Gradient(operation, nameof(dx), x, dx);
+    }
+
     private static void ThrowMixed(string operation, Tensor a, Tensor b) =>
         throw new ArgumentException(
             $"{operation}: element types differ: {a.DType} {a.ShapeText()} and {b.DType} {b.ShapeText()}; convert one with To(DType.{a.DType}).");

@@ -13,8 +13,8 @@ public static partial class TensorMath
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor Exp(Tensor x)
     {
-        var result = UnaryResult(x);
-        if (IsFloat32(x))
+        var result = ElementwiseOps.UnaryResult(x);
+        if (ElementwiseOps.IsFloat32(x))
         {
             TensorPrimitives.Exp(x.Floats, result.Floats);
         }
@@ -35,10 +35,10 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void ExpBackward(Tensor gradient, Tensor result, Tensor x, Tensor? dx)
     {
-        CheckUnaryBackward(nameof(Exp), gradient, result, x, dx);
+        OpChecks.UnaryBackward(nameof(Exp), gradient, result, x, dx);
         if (dx is not null)
         {
-            MultiplyAddInto(gradient, result, dx);
+            ElementwiseOps.MultiplyAddInto(gradient, result, dx);
         }
     }
 
@@ -47,8 +47,8 @@ public static partial class TensorMath
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor Log(Tensor x)
     {
-        var result = UnaryResult(x);
-        if (IsFloat32(x))
+        var result = ElementwiseOps.UnaryResult(x);
+        if (ElementwiseOps.IsFloat32(x))
         {
             TensorPrimitives.Log(x.Floats, result.Floats);
         }
@@ -69,8 +69,8 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void LogBackward(Tensor gradient, Tensor result, Tensor x, Tensor? dx)
     {
-        CheckUnaryBackward(nameof(Log), gradient, result, x, dx);
-        AccumulateTerm<ElementKernels.ScaledQuotient<float>, ElementKernels.ScaledQuotient<double>>(x, gradient, 1, dx);
+        OpChecks.UnaryBackward(nameof(Log), gradient, result, x, dx);
+        ElementwiseOps.AccumulateTerm<ElementKernels.ScaledQuotient<float>, ElementKernels.ScaledQuotient<double>>(x, gradient, 1, dx);
     }
 
     /// <summary>Element-wise square root <c>√x</c> (NaN for x &lt; 0).</summary>
@@ -78,8 +78,8 @@ public static partial class TensorMath
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor Sqrt(Tensor x)
     {
-        var result = UnaryResult(x);
-        if (IsFloat32(x))
+        var result = ElementwiseOps.UnaryResult(x);
+        if (ElementwiseOps.IsFloat32(x))
         {
             TensorPrimitives.Sqrt(x.Floats, result.Floats);
         }
@@ -100,8 +100,8 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void SqrtBackward(Tensor gradient, Tensor result, Tensor x, Tensor? dx)
     {
-        CheckUnaryBackward(nameof(Sqrt), gradient, result, x, dx);
-        AccumulateTerm<ElementKernels.ScaledQuotient<float>, ElementKernels.ScaledQuotient<double>>(result, gradient, 0.5, dx);
+        OpChecks.UnaryBackward(nameof(Sqrt), gradient, result, x, dx);
+        ElementwiseOps.AccumulateTerm<ElementKernels.ScaledQuotient<float>, ElementKernels.ScaledQuotient<double>>(result, gradient, 0.5, dx);
     }
 
     /// <summary>Element-wise absolute value <c>|x|</c>.</summary>
@@ -109,8 +109,8 @@ public static partial class TensorMath
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor Abs(Tensor x)
     {
-        var result = UnaryResult(x);
-        if (IsFloat32(x))
+        var result = ElementwiseOps.UnaryResult(x);
+        if (ElementwiseOps.IsFloat32(x))
         {
             TensorPrimitives.Abs(x.Floats, result.Floats);
         }
@@ -131,8 +131,8 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void AbsBackward(Tensor gradient, Tensor result, Tensor x, Tensor? dx)
     {
-        CheckUnaryBackward(nameof(Abs), gradient, result, x, dx);
-        AccumulateTerm<ElementKernels.AbsGradient<float>, ElementKernels.AbsGradient<double>>(x, gradient, 0, dx);
+        OpChecks.UnaryBackward(nameof(Abs), gradient, result, x, dx);
+        ElementwiseOps.AccumulateTerm<ElementKernels.AbsGradient<float>, ElementKernels.AbsGradient<double>>(x, gradient, 0, dx);
     }
 
     /// <summary>Element-wise power <c>xᵖ</c> with a scalar exponent.</summary>
@@ -142,8 +142,8 @@ public static partial class TensorMath
     /// <remarks>C#'s <c>^</c> is exclusive-or, with a precedence below <c>+</c>, so DiffGen has no power operator: write <c>Pow(x, 2)</c>.</remarks>
     public static Tensor Pow(Tensor x, double exponent)
     {
-        var result = UnaryResult(x);
-        if (IsFloat32(x))
+        var result = ElementwiseOps.UnaryResult(x);
+        if (ElementwiseOps.IsFloat32(x))
         {
             TensorPrimitives.Pow(x.Floats, (float)exponent, result.Floats);
         }
@@ -169,14 +169,14 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void PowBackward(Tensor gradient, Tensor result, Tensor x, double exponent, Tensor? dx, ref double dexponent)
     {
-        CheckUnaryBackward(nameof(Pow), gradient, result, x, dx);
-        if (IsFloat32(x))
+        OpChecks.UnaryBackward(nameof(Pow), gradient, result, x, dx);
+        if (ElementwiseOps.IsFloat32(x))
         {
-            dexponent += PowScalarBackwardCore<float>(gradient, result, x, (float)exponent, dx);
+            dexponent += ElementwiseOps.PowScalarBackwardCore<float>(gradient, result, x, (float)exponent, dx);
         }
         else
         {
-            dexponent += PowScalarBackwardCore<double>(gradient, result, x, exponent, dx);
+            dexponent += ElementwiseOps.PowScalarBackwardCore<double>(gradient, result, x, exponent, dx);
         }
     }
 
@@ -186,7 +186,7 @@ public static partial class TensorMath
     /// <returns>A tensor of the broadcast shape.</returns>
     /// <exception cref="ArgumentException">The shapes do not broadcast, or the element types differ.</exception>
     public static Tensor Pow(Tensor x, Tensor exponent) =>
-        Broadcast<ElementKernels.Pow<float>, ElementKernels.Pow<double>>(nameof(Pow), x, exponent);
+        ElementwiseOps.Broadcast<ElementKernels.Pow<float>, ElementKernels.Pow<double>>(nameof(Pow), x, exponent);
 
     /// <summary>
     /// The backward rule of <see cref="Pow(Tensor, Tensor)"/>: <c>dx += g·y·x^(y−1)</c> (0 where y = 0) and
@@ -202,148 +202,19 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void PowBackward(Tensor gradient, Tensor result, Tensor x, Tensor exponent, Tensor? dx, Tensor? dexponent)
     {
-        CheckBinaryBackward(nameof(Pow), gradient, result, x, exponent, dx, dexponent);
+        OpChecks.BinaryBackward(nameof(Pow), gradient, result, x, exponent, dx, dexponent);
         if (dx is null && dexponent is null)
         {
             return;
         }
 
-        if (IsFloat32(x))
+        if (ElementwiseOps.IsFloat32(x))
         {
-            PowTensorBackwardCore<float>(gradient, result, x, exponent, dx, dexponent);
+            ElementwiseOps.PowTensorBackwardCore<float>(gradient, result, x, exponent, dx, dexponent);
         }
         else
         {
-            PowTensorBackwardCore<double>(gradient, result, x, exponent, dx, dexponent);
+            ElementwiseOps.PowTensorBackwardCore<double>(gradient, result, x, exponent, dx, dexponent);
         }
-    }
-
-    /// <summary>Checks the operand of an element-wise function and creates its result.</summary>
-    private static Tensor UnaryResult(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        return Tensor.Empty(x.DType, x.Shape);
-    }
-
-    /// <summary><c>dx += a·b</c> (same shapes).</summary>
-    private static void MultiplyAddInto(Tensor a, Tensor b, Tensor dx)
-    {
-        if (IsFloat32(dx))
-        {
-            TensorPrimitives.MultiplyAdd(a.Floats, b.Floats, dx.Floats, dx.Floats);
-        }
-        else
-        {
-            TensorPrimitives.MultiplyAdd(a.Doubles, b.Doubles, dx.Doubles, dx.Doubles);
-        }
-    }
-
-    /// <summary><c>dx += K(a, b, p)</c> element by element (same shapes); nothing when dx is null.</summary>
-    private static void AccumulateTerm<TFloat, TDouble>(Tensor a, Tensor b, double p, Tensor? dx)
-        where TFloat : IAccumulateKernel<float>
-        where TDouble : IAccumulateKernel<double>
-    {
-        if (dx is null)
-        {
-            return;
-        }
-
-        if (IsFloat32(dx))
-        {
-            ElementKernels.Accumulate<float, TFloat>(a.Floats, b.Floats, (float)p, dx.Floats);
-        }
-        else
-        {
-            ElementKernels.Accumulate<double, TDouble>(a.Doubles, b.Doubles, p, dx.Doubles);
-        }
-    }
-
-    private static double PowScalarBackwardCore<T>(Tensor gradient, Tensor result, Tensor x, T p, Tensor? dx)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ReadOnlySpan<T> g = gradient.AsSpan<T>();
-        ReadOnlySpan<T> xs = x.AsSpan<T>();
-        Span<T> t = Tensor.Empty(x.DType, x.Shape).AsSpan<T>();
-        if (dx is not null && p != T.Zero)
-        {
-            // dx += g · (p · x^(p−1))
-            TensorPrimitives.Pow(xs, p - T.One, t);
-            TensorPrimitives.Multiply(t, p, t);
-            Span<T> d = dx.AsSpan<T>();
-            TensorPrimitives.MultiplyAdd(g, t, d, d);
-        }
-
-        // Σ g · result · ln x, skipping x = 0 when p ≥ 0 (there result · ln x → 0).
-        TensorPrimitives.Log(xs, t);
-        TensorPrimitives.Multiply(t, result.AsSpan<T>(), t);
-        bool skipZeros = p >= T.Zero;
-        double sum = 0;
-        for (int i = 0; i < t.Length; i++)
-        {
-            if (!(skipZeros && xs[i] == T.Zero))
-            {
-                sum += double.CreateTruncating(g[i] * t[i]);
-            }
-        }
-
-        return sum;
-    }
-
-    private static void PowTensorBackwardCore<T>(Tensor gradient, Tensor result, Tensor x, Tensor exponent, Tensor? dx, Tensor? dexponent)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ReadOnlySpan<T> g = gradient.AsSpan<T>();
-        ReadOnlySpan<T> xs = BroadcastTo<T>(x, gradient);
-        ReadOnlySpan<T> ys = BroadcastTo<T>(exponent, gradient);
-        var temporary = Tensor.Empty(gradient.DType, gradient.Shape);
-        Span<T> t = temporary.AsSpan<T>();
-        if (dx is not null)
-        {
-            // g · y · x^(y−1), 0 where y = 0.
-            TensorPrimitives.Subtract(ys, T.One, t);
-            TensorPrimitives.Pow(xs, t, t);
-            TensorPrimitives.Multiply(t, ys, t);
-            TensorPrimitives.Multiply(t, g, t);
-            for (int i = 0; i < t.Length; i++)
-            {
-                if (ys[i] == T.Zero)
-                {
-                    t[i] = T.Zero;
-                }
-            }
-
-            Broadcasting.AccumulateReduced<T>(t, temporary.Shape, dx.AsSpan<T>(), dx.Shape);
-        }
-
-        if (dexponent is not null)
-        {
-            // g · result · ln x, 0 where x = 0 and y ≥ 0.
-            TensorPrimitives.Log(xs, t);
-            TensorPrimitives.Multiply(t, result.AsSpan<T>(), t);
-            TensorPrimitives.Multiply(t, g, t);
-            for (int i = 0; i < t.Length; i++)
-            {
-                if (xs[i] == T.Zero && ys[i] >= T.Zero)
-                {
-                    t[i] = T.Zero;
-                }
-            }
-
-            Broadcasting.AccumulateReduced<T>(t, temporary.Shape, dexponent.AsSpan<T>(), dexponent.Shape);
-        }
-    }
-
-    /// <summary>The elements of <paramref name="x"/> broadcast to the shape of <paramref name="like"/>: its own span if it already has that many elements, else a temporary copy.</summary>
-    private static ReadOnlySpan<T> BroadcastTo<T>(Tensor x, Tensor like)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (like.Length == x.Length)
-        {
-            return x.AsSpan<T>();
-        }
-
-        var target = Tensor.Empty(x.DType, like.Shape);
-        Broadcasting.Apply<T, ElementKernels.First<T>>(x.AsSpan<T>(), x.Shape, x.AsSpan<T>(), x.Shape, target.AsSpan<T>(), target.Shape);
-        return target.AsSpan<T>();
     }
 }
