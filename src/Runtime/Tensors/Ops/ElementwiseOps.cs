@@ -270,4 +270,32 @@ internal static class ElementwiseOps
         Broadcasting.Apply<T, ElementKernels.First<T>>(x.AsSpan<T>(), x.Shape, x.AsSpan<T>(), x.Shape, target.AsSpan<T>(), target.Shape);
         return target.AsSpan<T>();
     }
+
+    /// <summary>The <see cref="DType"/> that holds <typeparamref name="T"/> values.</summary>
+    public static DType DTypeOf<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
+
+    /// <summary>A temporary of <paramref name="length"/> elements from <see cref="Tensor.Empty"/> (recycled inside a <see cref="TensorArena"/> scope); its contents are unspecified.</summary>
+    public static Span<T> Scratch<T>(int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Tensor.Empty(DTypeOf<T>(), length).AsSpan<T>();
+
+    /// <summary><c>target += value</c> in every element; nothing when target is null.</summary>
+    public static void AddScalar(Tensor? target, double value)
+    {
+        if (target is null)
+        {
+            return;
+        }
+
+        if (IsFloat32(target))
+        {
+            TensorPrimitives.Add(target.Floats, (float)value, target.Floats);
+        }
+        else
+        {
+            TensorPrimitives.Add(target.Doubles, value, target.Doubles);
+        }
+    }
 }

@@ -78,6 +78,51 @@ internal static class OpChecks
         Gradient(operation, nameof(dx), x, dx);
     }
 
+    /// <summary>Checks the arguments of the rule of a reduction over all elements (a result of one element).</summary>
+    public static void ReductionBackward(string operation, Tensor gradient, Tensor result, Tensor x, Tensor? dx)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Upstream(operation, gradient, result);
+        SameDType(operation, x, gradient);
+        Gradient(operation, nameof(dx), x, dx);
+        if (result.Length != 1)
+        {
+            throw new ArgumentException($"{operation}: the result of a reduction over all elements has one element; this one has shape {result.ShapeText()}.", nameof(result));
+        }
+    }
+
+    /// <summary>Checks the arguments of the rule of a reduction along an axis.</summary>
+    public static void ReductionBackward(string operation, Tensor gradient, Tensor result, Tensor x, Tensor? dx, AxisLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Upstream(operation, gradient, result);
+        SameDType(operation, x, gradient);
+        Gradient(operation, nameof(dx), x, dx);
+        if (result.Length != layout.Outer * layout.Inner)
+        {
+            throw new ArgumentException($"{operation}: the result {result.ShapeText()} is not a reduction of {x.ShapeText()} along axis {layout.Axis}.", nameof(result));
+        }
+    }
+
+    /// <summary>Throws if <paramref name="x"/> has no elements (for reductions without an identity, such as the maximum).</summary>
+    public static void NotEmpty(string operation, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Length == 0)
+        {
+            throw new ArgumentException($"{operation}: the tensor of shape {x.ShapeText()} is empty.", nameof(x));
+        }
+    }
+
+    /// <summary>Throws if the axis of <paramref name="layout"/> has size 0 while other slices exist.</summary>
+    public static void AxisNotEmpty(string operation, Tensor x, AxisLayout layout)
+    {
+        if (layout.Size == 0 && layout.Outer * layout.Inner > 0)
+        {
+            throw new ArgumentException($"{operation}: axis {layout.Axis} of the tensor of shape {x.ShapeText()} is empty.", nameof(x));
+        }
+    }
+
     private static void ThrowMixed(string operation, Tensor a, Tensor b) =>
         throw new ArgumentException(
             $"{operation}: element types differ: {a.DType} {a.ShapeText()} and {b.DType} {b.ShapeText()}; convert one with To(DType.{a.DType}).");
