@@ -236,4 +236,26 @@ public sealed partial class Tensor
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void UnaryNegationBackward(Tensor gradient, Tensor result, Tensor x, Tensor? dx) =>
         TensorMath.NegateBackward(gradient, result, x, dx);
+
+    /// <summary>The matrix product of this tensor and <paramref name="other"/>: <see cref="TensorMath.MatMul"/>(this, other).</summary>
+    /// <param name="other">The right operand.</param>
+    /// <returns>The product; see <see cref="TensorMath.MatMul"/> for the shapes accepted.</returns>
+    /// <example>
+    /// <code>
+    /// Tensor logits = x.MatMul(w) + b;   // x [batch, in], w [in, out], b [out]
+    /// </code>
+    /// </example>
+    public Tensor MatMul(Tensor other) => TensorMath.MatMul(this, other);
+
+    /// <summary>The backward rule of <see cref="MatMul"/>: the rule of <see cref="TensorMath.MatMul"/>, with the receiver as the left operand.</summary>
+    /// <param name="gradient">The upstream gradient, shaped like the result.</param>
+    /// <param name="result">The result of the product.</param>
+    /// <param name="self">The left operand (the receiver).</param>
+    /// <param name="other">The right operand.</param>
+    /// <param name="dself">The gradient of <paramref name="self"/> to add into, or <see langword="null"/>.</param>
+    /// <param name="dother">The gradient of <paramref name="other"/> to add into, or <see langword="null"/>.</param>
+    [DerivativeOf(nameof(MatMul))]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void MatMulBackward(Tensor gradient, Tensor result, Tensor self, Tensor other, Tensor? dself, Tensor? dother) =>
+        TensorMath.MatMulBackward(gradient, result, self, other, dself, dother);
 }

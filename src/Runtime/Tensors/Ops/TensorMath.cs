@@ -10,7 +10,7 @@ namespace DiffGen;
 /// <remarks>
 /// <para>
 /// Every operation returns a new tensor created with <see cref="Tensor.Empty"/> (recycled inside a
-/// <see cref="TensorArena"/> scope), except <c>Reshape</c> and <c>Flatten</c>, which return views.
+/// <see cref="TensorArena"/> scope), except <see cref="Reshape(Tensor, int)"/> and <see cref="Flatten"/>, which return views.
 /// Operands must have the same element type (<see cref="DType.Float32"/> or <see cref="DType.Float64"/>); a wrong
 /// shape or mixed element types throw an <see cref="ArgumentException"/> naming the operation and the shapes.
 /// </para>
