@@ -151,7 +151,7 @@ internal static class ShapeOps
         a.Shape.CopyTo(shape);
         shape[normalized] = a.Shape[normalized] + b.Shape[normalized] + (c is null ? 0 : c.Shape[normalized]);
         var result = Tensor.Empty(a.DType, shape);
-        ConcatParts(normalized, result, a, b, c, backward: false);
+        ConcatParts(normalized, result, a, b, c, null, null, null, backward: false);
         return result;
     }
 
@@ -173,31 +173,40 @@ internal static class ShapeOps
             throw new ArgumentException($"Concat: the result {result.ShapeText()} is not the concatenation of the parts along axis {axis}.", nameof(result));
         }
 
-        ConcatParts(normalized, gradient, da, db, dc, backward: true);
+        ConcatParts(normalized, gradient, a, b, c, da, db, dc, backward: true);
     }
 
-    /// <summary>Copies the parts into <paramref name="whole"/> (or, when <paramref name="backward"/>, adds the slices of <paramref name="whole"/> into the non-null parts).</summary>
-    private static void ConcatParts(int axis, Tensor whole, Tensor? a, Tensor? b, Tensor? c, bool backward)
+    /// <summary>
+    /// Copies the parts into <paramref name="whole"/>, or, when <paramref name="backward"/>, adds each part's slice of
+    /// <paramref name="whole"/> into its gradient (<paramref name="da"/>, <paramref name="db"/>, <paramref name="dc"/>;
+    /// null ones are skipped, but their slices still count).
+    /// </summary>
+    private static void ConcatParts(int axis, Tensor whole, Tensor a, Tensor b, Tensor? c, Tensor? da, Tensor? db, Tensor? dc, bool backward)
     {
         int outer = Product(whole.Shape[..axis]);
         int inner = Product(whole.Shape[(axis + 1)..]);
         int wholeBlock = whole.Shape[axis] * inner;
+        ReadOnlySpan<Tensor?> parts = [a, b, c];
+        ReadOnlySpan<Tensor?> targets = backward ? [da, db, dc] : [a, b, c];
         int offset = 0;
-        foreach (var part in (ReadOnlySpan<Tensor?>)[a, b, c])
+        for (int i = 0; i < parts.Length; i++)
         {
-            if (part is null)
+            if (parts[i] is not { } part)
             {
                 continue;
             }
 
             int partBlock = part.Shape[axis] * inner;
-            if (ElementwiseOps.IsFloat32(whole))
+            if (targets[i] is { } target)
             {
-                ConcatBlocks<float>(part.Floats, partBlock, whole.Floats, wholeBlock, offset, outer, backward);
-            }
-            else
-            {
-                ConcatBlocks<double>(part.Doubles, partBlock, whole.Doubles, wholeBlock, offset, outer, backward);
+                if (ElementwiseOps.IsFloat32(whole))
+                {
+                    ConcatBlocks<float>(target.Floats, partBlock, whole.Floats, wholeBlock, offset, outer, backward);
+                }
+                else
+                {
+                    ConcatBlocks<double>(target.Doubles, partBlock, whole.Doubles, wholeBlock, offset, outer, backward);
+                }
             }
 
             offset += partBlock;
