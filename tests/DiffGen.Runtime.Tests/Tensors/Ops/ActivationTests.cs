@@ -66,6 +66,32 @@ public class ActivationTests
     public void Gelu_matches_finite_differences_including_the_tails() =>
         TensorGradCheck.Check(v => Gelu(v[0]), (g, r, x, d) => GeluBackward(g, r, x[0], d[0]), [Random(5, [2, 8], -6, 6)]);
 
+    [Fact]
+    public void The_single_precision_erf_is_within_4e7_of_the_double_one()
+    {
+        var z = new float[System.Numerics.Vector<float>.Count];
+        for (int i = -6000; i <= 6000; i++)
+        {
+            float x = i / 1000f;
+            Assert.True(Math.Abs(ActivationOps.FastErf(x) - SpecialFunctions.Erf(x)) <= 4e-7, $"erf({x})");
+            z.AsSpan().Fill(x);
+            Assert.Equal(ActivationOps.FastErf(x), ActivationOps.FastErf(new System.Numerics.Vector<float>(z))[0], 1e-7);
+        }
+    }
+
+    [Fact]
+    public void The_float32_Gelu_rule_agrees_with_float64()
+    {
+        var x = Random(9, [3, 37], -6, 6);
+        var g = Random(10, [3, 37]);
+        var dx = Tensor.Zeros(DType.Float64, 3, 37);
+        var dx32 = Tensor.Zeros(DType.Float32, 3, 37);
+        GeluBackward(g, Gelu(x), x, dx);
+        GeluBackward(F32(g), Gelu(F32(x)), F32(x), dx32);
+        AssertAgrees(dx, dx32);
+        AssertAgrees(Gelu(x), Gelu(F32(x)));
+    }
+
     [Theory]
     [InlineData(0.1, 0.1124629160182849)]
     [InlineData(0.5, 0.5204998778130465)]
