@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using DiffGen.Kernels;
 
 namespace DiffGen;
@@ -30,8 +31,10 @@ namespace DiffGen;
 /// use all cores.
 /// </para>
 /// <para>
-/// Scratch (column matrices, weight-gradient partials) comes from <see cref="Tensor.Empty"/> inside a nested
-/// <see cref="TensorArena"/> scope: it is recycled across calls on a thread and never outlives the call.
+/// Scratch (column matrices, weight-gradient partials) is one per-thread buffer (<see cref="ConvolutionScratch"/>),
+/// grown to the largest convolution seen: after the first call of each size nothing is allocated, inside a
+/// <see cref="TensorArena"/> scope or not. (A nested arena scope would hand its slots, rank 1, to the caller's next
+/// tensors, whose rank differs, and make the arena allocate shape arrays every step.)
 /// </para>
 /// </remarks>
 internal static unsafe class Conv2dKernels<T>
@@ -39,8 +42,6 @@ internal static unsafe class Conv2dKernels<T>
 {
     /// <summary>Forward products of at least this many multiply-adds split the batch across cores.</summary>
     private const long ParallelMultiplyAdds = 1L << 18;
-
-    private static DType ElementType => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
 
     /// <summary>
     /// <c>output = conv(input, weight) + bias</c>; <paramref name="output"/> is overwritten. At most
@@ -54,28 +55,25 @@ internal static unsafe class Conv2dKernels<T>
         }
 
         int parts = PartsFor(s, maxThreads);
-        using (TensorArena.Enter())
+        Span<T> columns = s.IsPointwise ? default : ConvolutionScratch.Get<T>(parts * s.Depth * s.Pixels);
+        fixed (T* pInput = input)
+        fixed (T* pWeight = weight)
+        fixed (T* pBias = bias)
+        fixed (T* pOutput = output)
+        fixed (T* pColumns = columns)
         {
-            Span<T> columns = s.IsPointwise ? default : Tensor.Empty(ElementType, parts * s.Depth * s.Pixels).AsSpan<T>();
-            fixed (T* pInput = input)
-            fixed (T* pWeight = weight)
-            fixed (T* pBias = bias)
-            fixed (T* pOutput = output)
-            fixed (T* pColumns = columns)
+            var job = new Job
             {
-                var job = new Job
-                {
-                    Shape = s,
-                    Parts = parts,
-                    GemmThreads = parts > 1 ? 1 : Math.Min(maxThreads, GemmWorkers.Threads),
-                    Input = pInput,
-                    Weight = pWeight,
-                    Bias = hasBias ? pBias : null,
-                    Output = pOutput,
-                    Columns = pColumns,
-                };
-                Run(&job, &ForwardPart);
-            }
+                Shape = s,
+                Parts = parts,
+                GemmThreads = parts > 1 ? 1 : Math.Min(maxThreads, GemmWorkers.Threads),
+                Input = pInput,
+                Weight = pWeight,
+                Bias = hasBias ? pBias : null,
+                Output = pOutput,
+                Columns = pColumns,
+            };
+            Run(&job, &ForwardPart);
         }
     }
 
@@ -103,47 +101,46 @@ internal static unsafe class Conv2dKernels<T>
         }
 
         int parts = PartsFor(s, maxThreads);
-        using (TensorArena.Enter())
+        int columnsLength = s.Depth * s.Pixels;
+        int weightLength = s.OutChannels * s.GroupDepth;
+        int columnsNeeded = !s.IsPointwise && wantWeight ? parts * columnsLength : 0;
+        int inputColumnsNeeded = !s.IsPointwise && wantInput ? parts * columnsLength : 0;
+        int partialsNeeded = wantWeight && parts > 1 ? parts * weightLength : 0;
+        Span<T> scratch = ConvolutionScratch.Get<T>(columnsNeeded + inputColumnsNeeded + partialsNeeded);
+        Span<T> columns = scratch[..columnsNeeded];
+        Span<T> inputColumns = scratch.Slice(columnsNeeded, inputColumnsNeeded);
+        Span<T> partials = scratch.Slice(columnsNeeded + inputColumnsNeeded, partialsNeeded);
+        fixed (T* pGradient = gradient)
+        fixed (T* pInput = input)
+        fixed (T* pWeight = weight)
+        fixed (T* pDInput = dinput)
+        fixed (T* pDWeight = dweight)
+        fixed (T* pColumns = columns)
+        fixed (T* pInputColumns = inputColumns)
+        fixed (T* pPartials = partials)
         {
-            int columnsLength = s.Depth * s.Pixels;
-            bool needColumns = !s.IsPointwise && wantWeight;
-            bool needInputColumns = !s.IsPointwise && wantInput;
-            Span<T> columns = needColumns ? Tensor.Empty(ElementType, parts * columnsLength).AsSpan<T>() : default;
-            Span<T> inputColumns = needInputColumns ? Tensor.Empty(ElementType, parts * columnsLength).AsSpan<T>() : default;
-            int weightLength = s.OutChannels * s.GroupDepth;
-            Span<T> partials = wantWeight && parts > 1 ? Tensor.Empty(ElementType, parts * weightLength).AsSpan<T>() : default;
-            fixed (T* pGradient = gradient)
-            fixed (T* pInput = input)
-            fixed (T* pWeight = weight)
-            fixed (T* pDInput = dinput)
-            fixed (T* pDWeight = dweight)
-            fixed (T* pColumns = columns)
-            fixed (T* pInputColumns = inputColumns)
-            fixed (T* pPartials = partials)
+            var job = new Job
             {
-                var job = new Job
-                {
-                    Shape = s,
-                    Parts = parts,
-                    GemmThreads = parts > 1 ? 1 : Math.Min(maxThreads, GemmWorkers.Threads),
-                    Input = pInput,
-                    Weight = pWeight,
-                    Output = pGradient,
-                    Columns = pColumns,
-                    InputColumns = pInputColumns,
-                    DInput = wantInput ? pDInput : null,
-                    DWeight = wantWeight ? (parts > 1 ? pPartials : pDWeight) : null,
-                };
-                Run(&job, &BackwardPart);
-            }
+                Shape = s,
+                Parts = parts,
+                GemmThreads = parts > 1 ? 1 : Math.Min(maxThreads, GemmWorkers.Threads),
+                Input = pInput,
+                Weight = pWeight,
+                Output = pGradient,
+                Columns = columnsNeeded > 0 ? pColumns : null,
+                InputColumns = inputColumnsNeeded > 0 ? pInputColumns : null,
+                DInput = wantInput ? pDInput : null,
+                DWeight = wantWeight ? (parts > 1 ? pPartials : pDWeight) : null,
+            };
+            Run(&job, &BackwardPart);
+        }
 
-            // The ranges' weight-gradient partials, added in range order.
-            if (wantWeight && parts > 1)
+        // The ranges' weight-gradient partials, added in range order.
+        if (wantWeight && parts > 1)
+        {
+            for (int part = 0; part < parts; part++)
             {
-                for (int part = 0; part < parts; part++)
-                {
-                    TensorPrimitives.Add(dweight, partials.Slice(part * weightLength, weightLength), dweight);
-                }
+                TensorPrimitives.Add(dweight, partials.Slice(part * weightLength, weightLength), dweight);
             }
         }
     }
@@ -478,5 +475,43 @@ internal static unsafe class Conv2dKernels<T>
 
         /// <summary>The weight gradient, or with several ranges their partial sums.</summary>
         public T* DWeight;
+    }
+}
+
+/// <summary>
+/// The convolution's scratch memory: one buffer per thread and element type, grown to the largest request and kept
+/// until the thread ends (the same policy as the GEMM's packing memory). Only the thread that gets a span writes it
+/// or passes it on, and only for the duration of one convolution call.
+/// </summary>
+internal static class ConvolutionScratch
+{
+    [ThreadStatic]
+    private static float[]? t_floats;
+
+    [ThreadStatic]
+    private static double[]? t_doubles;
+
+    /// <summary>A span of <paramref name="length"/> elements with unspecified contents, valid until the next call on this thread.</summary>
+    public static Span<T> Get<T>(int length)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var buffer = t_floats;
+            if (buffer is null || buffer.Length < length)
+            {
+                t_floats = buffer = new float[length];
+            }
+
+            return MemoryMarshal.Cast<float, T>(buffer.AsSpan(0, length));
+        }
+
+        var doubles = t_doubles;
+        if (doubles is null || doubles.Length < length)
+        {
+            t_doubles = doubles = new double[length];
+        }
+
+        return MemoryMarshal.Cast<double, T>(doubles.AsSpan(0, length));
     }
 }
