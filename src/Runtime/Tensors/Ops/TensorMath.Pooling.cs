@@ -21,8 +21,8 @@ public static partial class TensorMath
     /// </summary>
     /// <remarks>
     /// Padding never takes part in a maximum (it acts as −∞). On a tie the first maximal element of the window in
-    /// row-major order is the maximum, and the backward rule gives it the whole gradient; a NaN in a window is its
-    /// maximum. Both as PyTorch on the CPU.
+    /// row-major order is the maximum, and the backward rule gives it the whole gradient (as PyTorch on the CPU); a
+    /// NaN in a window is its maximum, and its first NaN gets the gradient.
     /// </remarks>
     /// <param name="input">The images, <c>[N, C, H, W]</c>.</param>
     /// <param name="kernelSize">The side of a window (1 or more).</param>
@@ -57,7 +57,7 @@ public static partial class TensorMath
 
     /// <summary>The backward rule of <see cref="MaxPool2d(Tensor, int)"/>: adds each window's gradient to its maximum.</summary>
     /// <param name="gradient">The upstream gradient, shaped like <paramref name="result"/>.</param>
-    /// <param name="result">What the pooling returned (not read).</param>
+    /// <param name="result">What the pooling returned: each window's maximum, looked up in the window.</param>
     /// <param name="input">The pooling's input.</param>
     /// <param name="kernelSize">The pooling's window side.</param>
     /// <param name="dinput">Receives the gradient, shaped like <paramref name="input"/>; skipped when <see langword="null"/>.</param>
@@ -66,11 +66,11 @@ public static partial class TensorMath
         => MaxPool2dBackward(gradient, result, input, kernelSize, kernelSize, padding: 0, dinput);
 
     /// <summary>
-    /// The backward rule of <see cref="MaxPool2d(Tensor, int, int, int)"/>: adds each window's gradient to the element
-    /// the forward picked as its maximum (found again from <paramref name="input"/>).
+    /// The backward rule of <see cref="MaxPool2d(Tensor, int, int, int)"/>: adds each window's gradient to the window's
+    /// first element (in row-major order) equal to its maximum.
     /// </summary>
     /// <param name="gradient">The upstream gradient, shaped like <paramref name="result"/>.</param>
-    /// <param name="result">What the pooling returned (not read).</param>
+    /// <param name="result">What the pooling returned: each window's maximum, looked up in the window.</param>
     /// <param name="input">The pooling's input.</param>
     /// <param name="kernelSize">The pooling's window side.</param>
     /// <param name="stride">The pooling's stride.</param>
@@ -82,6 +82,8 @@ public static partial class TensorMath
         const string op = nameof(MaxPool2dBackward);
         var shape = Pool2dShape.Of(op, input, kernelSize, stride, padding);
         shape.CheckBackward(op, gradient, input, dinput);
+        ArgumentNullException.ThrowIfNull(result);
+        Conv2dChecks.Gradient(op, nameof(result), result, gradient.Shape, input.DType);
         if (dinput is null)
         {
             return;
@@ -89,11 +91,11 @@ public static partial class TensorMath
 
         if (input.DType == DType.Float32)
         {
-            PoolingKernels<float>.MaxBackward(shape, gradient.Floats, input.Floats, dinput.Floats);
+            PoolingKernels<float>.MaxBackward(shape, gradient.Floats, result.Floats, input.Floats, dinput.Floats);
         }
         else
         {
-            PoolingKernels<double>.MaxBackward(shape, gradient.Doubles, input.Doubles, dinput.Doubles);
+            PoolingKernels<double>.MaxBackward(shape, gradient.Doubles, result.Doubles, input.Doubles, dinput.Doubles);
         }
     }
 

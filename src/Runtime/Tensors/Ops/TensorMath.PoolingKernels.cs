@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace DiffGen;
 
@@ -12,8 +13,8 @@ internal static class PoolingKernels<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// <c>output[p, oh, ow]</c> = the maximum of the window. The first maximal element in row-major order wins a tie; a
-    /// NaN wins over any number (the last NaN over an earlier one), as PyTorch does on the CPU.
+    /// <c>output[p, oh, ow]</c> = the maximum of the window (<see cref="INumber{TSelf}.Max"/>: a NaN in the window is
+    /// its maximum). Branch-free, so random data costs no mispredictions.
     /// </summary>
     public static void MaxForward(in Pool2dShape s, ReadOnlySpan<T> input, Span<T> output)
     {
@@ -27,14 +28,28 @@ internal static class PoolingKernels<T>
             {
                 for (int ow = 0; ow < s.OutWidth; ow++)
                 {
-                    outPlane[oh * s.OutWidth + ow] = plane[ArgMax(s, plane, oh, ow)];
+                    var w = Bounds(s, oh, ow);
+                    T max = T.NegativeInfinity;
+                    for (int ih = w.RowStart; ih < w.RowEnd; ih++)
+                    {
+                        ReadOnlySpan<T> row = plane.Slice(ih * s.Width + w.ColumnStart, w.ColumnEnd - w.ColumnStart);
+                        for (int j = 0; j < row.Length; j++)
+                        {
+                            max = T.Max(max, row[j]);
+                        }
+                    }
+
+                    outPlane[oh * s.OutWidth + ow] = max;
                 }
             }
         }
     }
 
-    /// <summary><c>dinput[argmax of each window] += gradient</c>, the argmax found again as the forward found it.</summary>
-    public static void MaxBackward(in Pool2dShape s, ReadOnlySpan<T> gradient, ReadOnlySpan<T> input, Span<T> dinput)
+    /// <summary>
+    /// <c>dinput[i] += gradient</c> for each window, where <c>i</c> is the window's first element in row-major order
+    /// equal to the window's maximum <paramref name="result"/> (both NaN counts as equal): the first maximal element.
+    /// </summary>
+    public static void MaxBackward(in Pool2dShape s, ReadOnlySpan<T> gradient, ReadOnlySpan<T> result, ReadOnlySpan<T> input, Span<T> dinput)
     {
         int planeLength = s.Height * s.Width;
         int outLength = s.OutHeight * s.OutWidth;
@@ -42,15 +57,79 @@ internal static class PoolingKernels<T>
         {
             ReadOnlySpan<T> plane = input.Slice(p * planeLength, planeLength);
             ReadOnlySpan<T> gradientPlane = gradient.Slice(p * outLength, outLength);
+            ReadOnlySpan<T> resultPlane = result.Slice(p * outLength, outLength);
             Span<T> dplane = dinput.Slice(p * planeLength, planeLength);
             for (int oh = 0; oh < s.OutHeight; oh++)
             {
                 for (int ow = 0; ow < s.OutWidth; ow++)
                 {
-                    dplane[ArgMax(s, plane, oh, ow)] += gradientPlane[oh * s.OutWidth + ow];
+                    int o = oh * s.OutWidth + ow;
+                    int at = FirstMaximum(s, plane, Bounds(s, oh, ow), resultPlane[o]);
+                    if (at >= 0)
+                    {
+                        dplane[at] += gradientPlane[o];
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The plane index of the first element of window <paramref name="w"/> equal to <paramref name="max"/>, or −1 if
+    /// none is (a result that is not the forward's). For windows of at most 64 elements the comparisons fill a bit mask
+    /// whose lowest set bit is the answer, so where the maximum lies costs no branch misprediction.
+    /// </summary>
+    private static int FirstMaximum(in Pool2dShape s, ReadOnlySpan<T> plane, (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) w, T max)
+    {
+        bool nan = T.IsNaN(max);
+        int columns = w.ColumnEnd - w.ColumnStart;
+        if ((w.RowEnd - w.RowStart) * columns <= 64)
+        {
+            ulong mask = 0;
+            int bit = 0;
+            for (int ih = w.RowStart; ih < w.RowEnd; ih++)
+            {
+                ReadOnlySpan<T> row = plane.Slice(ih * s.Width + w.ColumnStart, columns);
+                for (int j = 0; j < row.Length; j++, bit++)
+                {
+                    bool equal = (row[j] == max) | (nan & T.IsNaN(row[j]));
+                    mask |= (ulong)(equal ? 1 : 0) << bit;
+                }
+            }
+
+            if (mask == 0)
+            {
+                return -1;
+            }
+
+            int first = BitOperations.TrailingZeroCount(mask);
+            int r = first / columns;
+            return (w.RowStart + r) * s.Width + w.ColumnStart + first - r * columns;
+        }
+
+        for (int ih = w.RowStart; ih < w.RowEnd; ih++)
+        {
+            int rowStart = ih * s.Width;
+            for (int iw = w.ColumnStart; iw < w.ColumnEnd; iw++)
+            {
+                T value = plane[rowStart + iw];
+                if (value == max || (nan && T.IsNaN(value)))
+                {
+                    return rowStart + iw;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The input rows and columns of window <c>(oh, ow)</c>, clipped to the input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) Bounds(in Pool2dShape s, int oh, int ow)
+    {
+        int rowStart = oh * s.Stride - s.Padding;
+        int columnStart = ow * s.Stride - s.Padding;
+        return (Math.Max(rowStart, 0), Math.Min(rowStart + s.Kernel, s.Height), Math.Max(columnStart, 0), Math.Min(columnStart + s.Kernel, s.Width));
     }
 
     /// <summary>
@@ -65,6 +144,32 @@ internal static class PoolingKernels<T>
         {
             ReadOnlySpan<T> plane = input.Slice(p * planeLength, planeLength);
             Span<T> outPlane = output.Slice(p * outLength, outLength);
+            if (s.Padding == 0)
+            {
+                // Every window lies inside the plane: k² elements, whatever countIncludePad says.
+                T divisor = T.CreateTruncating(s.Kernel * s.Kernel);
+                for (int oh = 0; oh < s.OutHeight; oh++)
+                {
+                    for (int ow = 0; ow < s.OutWidth; ow++)
+                    {
+                        int start = oh * s.Stride * s.Width + ow * s.Stride;
+                        T sum = T.Zero;
+                        for (int ki = 0; ki < s.Kernel; ki++)
+                        {
+                            ReadOnlySpan<T> row = plane.Slice(start + ki * s.Width, s.Kernel);
+                            for (int kj = 0; kj < row.Length; kj++)
+                            {
+                                sum += row[kj];
+                            }
+                        }
+
+                        outPlane[oh * s.OutWidth + ow] = sum / divisor;
+                    }
+                }
+
+                continue;
+            }
+
             for (int oh = 0; oh < s.OutHeight; oh++)
             {
                 for (int ow = 0; ow < s.OutWidth; ow++)
@@ -112,29 +217,6 @@ internal static class PoolingKernels<T>
                 }
             }
         }
-    }
-
-    /// <summary>The index in its plane of the element a max-pooling window picks.</summary>
-    private static int ArgMax(in Pool2dShape s, ReadOnlySpan<T> plane, int oh, int ow)
-    {
-        var w = Window(s, oh, ow, countIncludePad: false);
-        int best = w.RowStart * s.Width + w.ColumnStart;
-        T bestValue = plane[best];
-        for (int ih = w.RowStart; ih < w.RowEnd; ih++)
-        {
-            int rowStart = ih * s.Width;
-            for (int iw = w.ColumnStart; iw < w.ColumnEnd; iw++)
-            {
-                T value = plane[rowStart + iw];
-                if (value > bestValue || T.IsNaN(value))
-                {
-                    best = rowStart + iw;
-                    bestValue = value;
-                }
-            }
-        }
-
-        return best;
     }
 
     /// <summary>

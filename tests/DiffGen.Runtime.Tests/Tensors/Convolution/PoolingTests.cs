@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using DiffGen.Runtime.Tests.Support;
 using static DiffGen.Runtime.Tests.Tensors.Convolution.Reference;
 using static DiffGen.TensorMath;
@@ -14,6 +15,7 @@ public class PoolingTests
         { 2, 1, 5, 6, 3, 1, 0 },    // stride 1: every element in several windows
         { 1, 2, 4, 4, 2, 3, 1 },    // stride larger than the window: some elements in none
         { 1, 1, 3, 3, 3, 3, 0 },    // one window, the whole image
+        { 1, 1, 10, 9, 9, 2, 4 },   // windows of more than 64 elements, some clipped to fewer
     };
 
     /// <summary>Distinct values 0.01 apart in a random order: no window has a near tie, so finite differences see one maximum.</summary>
@@ -105,10 +107,27 @@ public class PoolingTests
     }
 
     [Fact]
-    public void A_NaN_is_the_maximum_of_its_window()
+    public void A_NaN_is_the_maximum_of_its_window_and_its_first_NaN_gets_the_gradient()
     {
-        var x = Tensor.FromArray(new double[] { 1, double.NaN, 7, 2 }, 1, 1, 2, 2);
-        Assert.True(double.IsNaN(MaxPool2d(x, 2).Doubles[0]));
+        var x = Tensor.FromArray(new double[] { 1, double.NaN, 7, double.NaN }, 1, 1, 2, 2);
+        var y = MaxPool2d(x, 2);
+        Assert.True(double.IsNaN(y.Doubles[0]));
+        var dx = Tensor.Zeros(DType.Float64, 1, 1, 2, 2);
+        MaxPool2dBackward(Tensor.FromArray(new double[] { 2 }, 1, 1, 1, 1), y, x, 2, dx);
+        Assert.Equal([0.0, 2, 0, 0], dx.Doubles.ToArray());
+    }
+
+    [Fact]
+    public void Ties_in_windows_larger_than_64_elements_also_go_to_the_first_maximum()
+    {
+        var x = Tensor.Zeros(DType.Float32, 1, 1, 9, 9);
+        x.Floats[40] = 1;
+        x.Floats[50] = 1;
+        var y = MaxPool2d(x, 9);
+        var dx = Tensor.Zeros(DType.Float32, 1, 1, 9, 9);
+        MaxPool2dBackward(Tensor.Ones(DType.Float32, 1, 1, 1, 1), y, x, 9, dx);
+        Assert.Equal(1f, dx.Floats[40]);
+        Assert.Equal(1f, TensorPrimitives.Sum<float>(dx.Floats));
     }
 
     [Fact]
@@ -137,5 +156,7 @@ public class PoolingTests
         Assert.Contains("[1, 1, 2, 2]", gradient.Message);
         Assert.Contains("[1, 1, 4, 4]", gradient.Message);
         Assert.Throws<ArgumentException>(() => AvgPool2dBackward(y, y, x, 2, Tensor.Zeros(1, 1, 2, 2)));
+        var result = Assert.Throws<ArgumentException>(() => MaxPool2dBackward(y, Tensor.Zeros(1, 1, 3, 3), x, 2, Tensor.Zeros(1, 1, 4, 4)));
+        Assert.Equal("result", result.ParamName);
     }
 }
