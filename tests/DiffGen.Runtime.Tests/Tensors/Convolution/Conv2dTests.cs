@@ -20,6 +20,8 @@ public class Conv2dTests
         "2 6 4 4 | 6 2 2 | 3 3 | 2 2 | 1 1 | 6 | 0",     // depthwise, stride larger than the kernel
         "1 2 5 7 | 2 2 3 | 2 3 | 0 2 | 1 1 | 1 | 1",     // padding only in width
         "2 2 3 3 | 3 2 2 | 1 1 | 1 1 | 2 2 | 1 | 1",     // dilated kernel as wide as the padded input
+        "2 2 9 12 | 3 3 3 | 2 1 | 1 0 | 1 1 | 1 | 1",    // whole-vector lines (Wout 10), padding rows only, stride 2 in height
+        "1 2 8 21 | 2 2 3 | 1 1 | 0 0 | 1 2 | 1 | 0",    // lines of 17: several vectors and an overlapping last one
     };
 
     private sealed record Case(int N, int C, int H, int W, int Cout, int Kh, int Kw, ConvParams P, bool HasBias)
