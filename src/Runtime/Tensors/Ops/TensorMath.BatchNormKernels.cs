@@ -118,6 +118,12 @@ internal static class BatchNormKernels<T>
         in BatchNormShape s, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias,
         Span<T> runningMean, Span<T> runningVar, T eps, T momentum, bool training, Span<T> output)
     {
+        if (s.Spatial == 1)
+        {
+            ForwardRows(s, input, weight, bias, runningMean, runningVar, eps, momentum, training, output);
+            return;
+        }
+
         for (int c = 0; c < s.Channels; c++)
         {
             T mean, invStd;
@@ -150,6 +156,12 @@ internal static class BatchNormKernels<T>
         ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVar, T eps, bool training,
         Span<T> dinput, bool wantInput, Span<T> dweight, bool wantWeight, Span<T> dbias, bool wantBias)
     {
+        if (s.Spatial == 1)
+        {
+            BackwardRows(s, gradient, input, weight, runningMean, runningVar, eps, training, dinput, wantInput, dweight, wantWeight, dbias, wantBias);
+            return;
+        }
+
         T count = T.CreateTruncating(s.Count);
         for (int c = 0; c < s.Channels; c++)
         {
@@ -202,6 +214,153 @@ internal static class BatchNormKernels<T>
                 AddInputGradient(gradient.Slice(offset, s.Spatial), input.Slice(offset, s.Spatial), mean, a, b, k, dinput.Slice(offset, s.Spatial));
             }
         }
+    }
+
+    // Features [N, C] (Spatial 1): a channel's values are a column, so the work runs along the rows, all channels at
+    // once (TensorPrimitives over rows of C), with per-channel vectors in the thread's scratch instead of one call per
+    // element.
+
+    /// <summary><see cref="Forward"/> for <c>[N, C]</c>.</summary>
+    private static void ForwardRows(
+        in BatchNormShape s, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias,
+        Span<T> runningMean, Span<T> runningVar, T eps, T momentum, bool training, Span<T> output)
+    {
+        int channels = s.Channels;
+        Span<T> scratch = ConvolutionScratch.Get<T>(4 * channels);
+        Span<T> mean = scratch[..channels];
+        Span<T> scale = scratch.Slice(channels, channels);
+        Span<T> shift = scratch.Slice(2 * channels, channels);
+        Span<T> variance = scratch.Slice(3 * channels, channels);
+        if (training)
+        {
+            RowStatistics(s, input, mean, variance);
+            T unbiasedFactor = T.CreateTruncating(s.Count) / T.CreateTruncating(s.Count - 1);
+            for (int c = 0; c < channels; c++)
+            {
+                runningMean[c] = (T.One - momentum) * runningMean[c] + momentum * mean[c];
+                runningVar[c] = (T.One - momentum) * runningVar[c] + momentum * variance[c] * unbiasedFactor;
+            }
+        }
+        else
+        {
+            runningMean.CopyTo(mean);
+            runningVar.CopyTo(variance);
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            scale[c] = (weight.IsEmpty ? T.One : weight[c]) / T.Sqrt(variance[c] + eps);
+            shift[c] = bias.IsEmpty ? T.Zero : bias[c];
+        }
+
+        for (int n = 0; n < s.Batch; n++)
+        {
+            Span<T> row = output.Slice(n * channels, channels);
+            TensorPrimitives.Subtract(input.Slice(n * channels, channels), mean, row);
+            TensorPrimitives.MultiplyAdd(row, scale, shift, row);
+        }
+    }
+
+    /// <summary><see cref="Backward"/> for <c>[N, C]</c>.</summary>
+    private static void BackwardRows(
+        in BatchNormShape s, ReadOnlySpan<T> gradient, ReadOnlySpan<T> input, ReadOnlySpan<T> weight,
+        ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVar, T eps, bool training,
+        Span<T> dinput, bool wantInput, Span<T> dweight, bool wantWeight, Span<T> dbias, bool wantBias)
+    {
+        int channels = s.Channels;
+        Span<T> scratch = ConvolutionScratch.Get<T>(7 * channels);
+        Span<T> mean = scratch[..channels];
+        Span<T> invStd = scratch.Slice(channels, channels);
+        Span<T> sumG = scratch.Slice(2 * channels, channels);
+        Span<T> sumGXHat = scratch.Slice(3 * channels, channels);
+        Span<T> a = scratch.Slice(4 * channels, channels);
+        Span<T> b = scratch.Slice(5 * channels, channels);
+        Span<T> centered = scratch.Slice(6 * channels, channels);
+        if (training)
+        {
+            RowStatistics(s, input, mean, invStd);
+        }
+        else
+        {
+            runningMean.CopyTo(mean);
+            runningVar.CopyTo(invStd);
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            invStd[c] = T.One / T.Sqrt(invStd[c] + eps);
+        }
+
+        // Σ g and Σ g·(x − mean) per channel.
+        sumG.Clear();
+        sumGXHat.Clear();
+        for (int n = 0; n < s.Batch; n++)
+        {
+            ReadOnlySpan<T> g = gradient.Slice(n * channels, channels);
+            TensorPrimitives.Subtract(input.Slice(n * channels, channels), mean, centered);
+            TensorPrimitives.Add(sumG, g, sumG);
+            TensorPrimitives.MultiplyAdd(g, centered, sumGXHat, sumGXHat);
+        }
+
+        TensorPrimitives.Multiply(sumGXHat, invStd, sumGXHat);
+        if (wantBias)
+        {
+            TensorPrimitives.Add(dbias, sumG, dbias);
+        }
+
+        if (wantWeight)
+        {
+            TensorPrimitives.Add(dweight, sumGXHat, dweight);
+        }
+
+        if (!wantInput)
+        {
+            return;
+        }
+
+        // dx += a·g + b·(x − mean) + k, with k kept in sumG.
+        T count = T.CreateTruncating(s.Count);
+        for (int c = 0; c < channels; c++)
+        {
+            a[c] = (weight.IsEmpty ? T.One : weight[c]) * invStd[c];
+            b[c] = training ? -a[c] * invStd[c] * sumGXHat[c] / count : T.Zero;
+            sumG[c] = training ? -a[c] * sumG[c] / count : T.Zero;
+        }
+
+        for (int n = 0; n < s.Batch; n++)
+        {
+            Span<T> dx = dinput.Slice(n * channels, channels);
+            TensorPrimitives.Subtract(input.Slice(n * channels, channels), mean, centered);
+            TensorPrimitives.MultiplyAdd(gradient.Slice(n * channels, channels), a, dx, dx);
+            TensorPrimitives.MultiplyAdd(centered, b, dx, dx);
+            TensorPrimitives.Add(dx, sumG, dx);
+        }
+    }
+
+    /// <summary>The mean and the biased variance of every channel of <c>[N, C]</c>, by two passes along the rows.</summary>
+    private static void RowStatistics(in BatchNormShape s, ReadOnlySpan<T> input, Span<T> mean, Span<T> variance)
+    {
+        int channels = s.Channels;
+        T count = T.CreateTruncating(s.Count);
+        mean.Clear();
+        for (int n = 0; n < s.Batch; n++)
+        {
+            TensorPrimitives.Add(mean, input.Slice(n * channels, channels), mean);
+        }
+
+        TensorPrimitives.Divide(mean, count, mean);
+        variance.Clear();
+        for (int n = 0; n < s.Batch; n++)
+        {
+            ReadOnlySpan<T> row = input.Slice(n * channels, channels);
+            for (int c = 0; c < channels; c++)
+            {
+                T d = row[c] - mean[c];
+                variance[c] += d * d;
+            }
+        }
+
+        TensorPrimitives.Divide(variance, count, variance);
     }
 
     /// <summary>The mean and the biased variance of channel <paramref name="c"/>, by two passes.</summary>

@@ -619,9 +619,10 @@ internal static unsafe class Conv2dKernels<T>
 }
 
 /// <summary>
-/// The convolution's scratch memory: one buffer per thread and element type, grown to the largest request and kept
-/// until the thread ends (the same policy as the GEMM's packing memory). Only the thread that gets a span writes it
-/// or passes it on, and only for the duration of one convolution call.
+/// The scratch memory of the convolutional-network kernels (convolution, batch normalization): one buffer per thread
+/// and element type, grown to the largest request and kept until the thread ends (the same policy as the GEMM's
+/// packing memory). Only the thread that gets a span writes it or passes it on, and only for the duration of one
+/// operation call; operations that use it do not call each other.
 /// </summary>
 internal static class ConvolutionScratch
 {

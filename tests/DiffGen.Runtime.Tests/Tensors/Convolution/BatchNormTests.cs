@@ -62,7 +62,7 @@ public class BatchNormTests
         }
     }
 
-    public static TheoryData<int[]> Shapes => new() { new[] { 4, 3 }, new[] { 3, 2, 5 }, new[] { 2, 3, 4, 5 } };
+    public static TheoryData<int[]> Shapes => new() { new[] { 4, 3 }, new[] { 5, 11 }, new[] { 3, 2, 5 }, new[] { 2, 3, 4, 5 } };
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -156,30 +156,33 @@ public class BatchNormTests
             [x]);
     }
 
-    [Fact]
-    public void Float_matches_double()
+    [Theory]
+    [InlineData(new[] { 8, 4, 6, 6 })]
+    [InlineData(new[] { 16, 37 })]      // features: the row-wise path, and more channels than a vector holds
+    public void Float_matches_double(int[] shape)
     {
         var random = new Random(5);
-        var x = TensorGradCheck.Random([8, 4, 6, 6], random, 2, 4);
-        var weight = TensorGradCheck.Random([4], random);
-        var bias = TensorGradCheck.Random([4], random);
+        int channels = shape[1];
+        var x = TensorGradCheck.Random(shape, random, 2, 4);
+        var weight = TensorGradCheck.Random([channels], random);
+        var bias = TensorGradCheck.Random([channels], random);
         var g = TensorGradCheck.Random(x.Shape, random);
-        var state64 = new BatchNormState(4, DType.Float64);
-        var state32 = new BatchNormState(4);
-        var y64 = BatchNorm2d(x, weight, bias, state64, training: true);
-        var y32 = BatchNorm2d(x.To(DType.Float32), weight.To(DType.Float32), bias.To(DType.Float32), state32, training: true);
+        var state64 = new BatchNormState(channels, DType.Float64);
+        var state32 = new BatchNormState(channels);
+        var y64 = Norm(x, weight, bias, state64, training: true);
+        var y32 = Norm(x.To(DType.Float32), weight.To(DType.Float32), bias.To(DType.Float32), state32, training: true);
         AssertClose(y64.Doubles, y32.Floats, 1e-5, "y");
         AssertClose(state64.RunningMean.Doubles, state32.RunningMean.Floats, 1e-6, "running mean");
         AssertClose(state64.RunningVar.Doubles, state32.RunningVar.Floats, 1e-6, "running var");
 
         var dx64 = Tensor.Zeros(DType.Float64, x.Shape);
-        var dw64 = Tensor.Zeros(DType.Float64, 4);
-        var db64 = Tensor.Zeros(DType.Float64, 4);
-        BatchNorm2dBackward(g, y64, x, weight, bias, state64, true, dx64, dw64, db64);
+        var dw64 = Tensor.Zeros(DType.Float64, channels);
+        var db64 = Tensor.Zeros(DType.Float64, channels);
+        NormBackward(g, y64, x, weight, bias, state64, true, dx64, dw64, db64);
         var dx32 = Tensor.Zeros(DType.Float32, x.Shape);
-        var dw32 = Tensor.Zeros(DType.Float32, 4);
-        var db32 = Tensor.Zeros(DType.Float32, 4);
-        BatchNorm2dBackward(g.To(DType.Float32), y32, x.To(DType.Float32), weight.To(DType.Float32), bias.To(DType.Float32), state32, true, dx32, dw32, db32);
+        var dw32 = Tensor.Zeros(DType.Float32, channels);
+        var db32 = Tensor.Zeros(DType.Float32, channels);
+        NormBackward(g.To(DType.Float32), y32, x.To(DType.Float32), weight.To(DType.Float32), bias.To(DType.Float32), state32, true, dx32, dw32, db32);
         AssertClose(dx64.Doubles, dx32.Floats, 1e-4, "dx");
         AssertClose(dw64.Doubles, dw32.Floats, 1e-4, "dw");
         AssertClose(db64.Doubles, db32.Floats, 1e-4, "db");
