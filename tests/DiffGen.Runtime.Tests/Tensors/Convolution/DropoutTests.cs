@@ -24,6 +24,37 @@ public class DropoutTests
         Assert.InRange(differ, 400, 600);   // two independent masks at p = 0.5 disagree on half the elements
     }
 
+    /// <summary>The documented mask, written out: SplitMix64's finalizer of mix(seed) + i·φ, top 53 bits against ceil(p·2^53).</summary>
+    private static bool ReferenceKeeps(long seed, double p, long i)
+    {
+        static ulong Mix(ulong z)
+        {
+            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+            return z ^ (z >> 31);
+        }
+
+        const ulong golden = 0x9E3779B97F4A7C15UL;
+        ulong key = Mix(unchecked((ulong)seed + golden));
+        return Mix(unchecked(key + (ulong)i * golden)) >> 11 >= (ulong)Math.Ceiling(p * (1UL << 53));
+    }
+
+    [Theory]
+    [InlineData(42L, 0.5)]
+    [InlineData(-7L, 0.25)]
+    public void The_mask_is_the_documented_hash_of_the_seed_and_the_index_in_both_precisions(long seed, double p)
+    {
+        var x = Nonzero(1003, 8);   // whole vectors and a tail
+        var y64 = Dropout(x, p, training: true, seed);
+        var y32 = Dropout(x.To(DType.Float32), p, training: true, seed);
+        for (int i = 0; i < x.Length; i++)
+        {
+            bool keep = ReferenceKeeps(seed, p, i);
+            Assert.True(keep == (y64.Doubles[i] != 0), $"element {i} (double)");
+            Assert.True(keep == (y32.Floats[i] != 0), $"element {i} (float)");
+        }
+    }
+
     [Fact]
     public void Kept_elements_are_scaled_by_one_over_one_minus_p()
     {
