@@ -143,6 +143,47 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void DG0102_fires_where_an_inlined_tensor_method_reads_a_member_the_caller_cannot_see()
+    {
+        string Source(string access) => $$"""
+            using DiffGen;
+
+            public static class Ops
+            {
+                public static Tensor Shift(Tensor x, int by) => x;
+
+                [DerivativeOf(nameof(Shift))]
+                public static void ShiftBackward(Tensor gradient, Tensor result, Tensor x, int by, Tensor? dx) { }
+
+                public static double Total(Tensor x) => 0;
+
+                [DerivativeOf(nameof(Total))]
+                public static void TotalBackward(double gradient, double result, Tensor x, Tensor? dx) { }
+            }
+
+            public partial class Layer
+            {
+                {{access}} int _by = 1;
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => Ops.Shift(x, _by);
+            }
+
+            public partial class Net
+            {
+                private readonly Layer _layer = new();
+
+                [Differentiable]
+                public double Loss(Tensor x) => Ops.Total(_layer.Forward(x));
+            }
+            """;
+
+        var d = Single("DG0102", "_layer.Forward(x)", Source("private"));
+        Assert.Contains("make '_by' internal", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Silent(Source("internal"));
+    }
+
+    [Fact]
     public void DG0102_fires_on_goto()
     {
         Single("DG0102", "goto again;", Wrap(

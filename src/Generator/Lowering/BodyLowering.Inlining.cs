@@ -58,6 +58,14 @@ internal sealed partial class BodyLowering
             return UnsupportedExpr(invocation, "A call to '" + method.Name + "', whose body is not available");
         }
 
+        if (InaccessibleMember(body) is { } hidden)
+        {
+            return UnsupportedExpr(
+                invocation,
+                "Reading '" + hidden.ContainingType.Name + "." + hidden.Name + "' (" + hidden.DeclaredAccessibility.ToString().ToLowerInvariant() + ") through '" + method.ContainingType.Name + "." + method.Name + "'",
+                "; DiffGen inlines a [Differentiable] method that returns a Tensor into its callers, so what it reads must be accessible from '" + _method.ContainingType.Name + "': make '" + hidden.Name + "' internal");
+        }
+
         Expr? receiver = null;
         if (!method.IsStatic)
         {
@@ -108,6 +116,27 @@ internal sealed partial class BodyLowering
         }
 
         return new VarRef(result);
+    }
+
+    /// <summary>The first member the body uses that the method being differentiated could not use itself.</summary>
+    private ISymbol? InaccessibleMember(IOperation body)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            ISymbol? member = operation switch
+            {
+                IMemberReferenceOperation reference => reference.Member,
+                IInvocationOperation call when call.TargetMethod.MethodKind != MethodKind.LocalFunction => call.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            if (member is not null && !_compilation.IsSymbolAccessibleWithin(member, _method.ContainingType))
+            {
+                return member;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The return that ends a method's body (an expression body counts), which needs no jump when inlined.</summary>
