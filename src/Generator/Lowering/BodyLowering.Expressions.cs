@@ -859,6 +859,7 @@ internal sealed partial class BodyLowering
             return UnsupportedExpr(invocation, "This extension-method call");
         }
 
+        NoteFusedForms(method);
         var call = new Invoke(receiver, TypeMapper.Name(method.ContainingType), name, arguments, TypeMapper.Map(method.ReturnType), callee, Site(invocation));
         if (!hoist || call.Type.Kind == TypeKind.Void)
         {

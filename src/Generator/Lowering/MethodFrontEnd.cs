@@ -57,7 +57,7 @@ internal static class MethodFrontEnd
         }
 
         var lowering = new BodyLowering(method, semanticModel.Compilation, cancellation);
-        var block = lowering.LowerBody(body);
+        var block = Transforms.OpFusion.Run(lowering.LowerBody(body), lowering.FusedForms);
         diagnostics.AddRange(lowering.Diagnostics);
 
         var parameters = SignatureReader.Parameters(method);
