@@ -245,8 +245,15 @@ internal static unsafe class Conv2dKernels<T>
 
                 // A range's partial sum starts at its first image; the whole-batch gradient is accumulated into.
                 T beta = partial && n == first ? T.Zero : T.One;
+                bool dots = UsesDots(s, job->GemmThreads);
                 for (int g = 0; g < s.Groups; g++)
                 {
+                    if (dots)
+                    {
+                        AddDots(gradient.Slice(g * groupOut * pixels, groupOut * pixels), cols.Slice(g * depth * pixels, depth * pixels), pixels, dweight.Slice(g * groupOut * depth, groupOut * depth), beta == T.Zero);
+                        continue;
+                    }
+
                     Gemm.Multiply(
                         false, true, groupOut, depth, pixels,
                         T.One, gradient.Slice(g * groupOut * pixels), pixels,
@@ -277,6 +284,74 @@ internal static unsafe class Conv2dKernels<T>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the weight gradient of one image is better computed as <c>Cout/groups · K</c> dot products than by the
+    /// GEMM: a small result with long dot products (LeNet's first layer: 6 x 25 results of 784 pixels), where packing
+    /// both operands for the GEMM costs more than the arithmetic. Never when the GEMM would use several threads.
+    /// </summary>
+    private static bool UsesDots(in Conv2dShape s, int gemmThreads) =>
+        s.Pixels >= 256 && s.GroupOutChannels * s.GroupDepth <= 1024
+        && (gemmThreads == 1 || (long)s.GroupOutChannels * s.GroupDepth * s.Pixels < Gemm.ParallelThreshold);
+
+    /// <summary>
+    /// <c>c[o, r] (+)= Σₚ a[o, p] · b[r, p]</c> for row-major <c>a</c> <c>[M, P]</c>, <c>b</c> <c>[R, P]</c>, <c>c</c>
+    /// <c>[M, R]</c> (overwritten when <paramref name="overwrite"/>): four dot products at a time share each load of
+    /// <c>a</c>, in vector registers; the last rows of <c>b</c> and the last elements go one at a time.
+    /// </summary>
+    private static void AddDots(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int length, Span<T> c, bool overwrite)
+    {
+        int rows = a.Length / length;
+        int columns = b.Length / length;
+        int width = Vector.IsHardwareAccelerated ? Vector<T>.Count : int.MaxValue;
+        int vectorEnd = length - length % (Vector.IsHardwareAccelerated ? width : 1);
+        for (int o = 0; o < rows; o++)
+        {
+            ReadOnlySpan<T> left = a.Slice(o * length, length);
+            ref T l = ref MemoryMarshal.GetReference(left);
+            Span<T> target = c.Slice(o * columns, columns);
+            int r = 0;
+            for (; r + 4 <= columns && Vector.IsHardwareAccelerated; r += 4)
+            {
+                ref T b0 = ref MemoryMarshal.GetReference(b.Slice(r * length, 4 * length));
+                ref T b1 = ref Unsafe.Add(ref b0, length);
+                ref T b2 = ref Unsafe.Add(ref b1, length);
+                ref T b3 = ref Unsafe.Add(ref b2, length);
+                Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+                for (int p = 0; p < vectorEnd; p += width)
+                {
+                    var x = Vector.LoadUnsafe(ref l, (nuint)p);
+                    s0 += x * Vector.LoadUnsafe(ref b0, (nuint)p);
+                    s1 += x * Vector.LoadUnsafe(ref b1, (nuint)p);
+                    s2 += x * Vector.LoadUnsafe(ref b2, (nuint)p);
+                    s3 += x * Vector.LoadUnsafe(ref b3, (nuint)p);
+                }
+
+                T d0 = Vector.Sum(s0), d1 = Vector.Sum(s1), d2 = Vector.Sum(s2), d3 = Vector.Sum(s3);
+                for (int p = vectorEnd; p < length; p++)
+                {
+                    T x = Unsafe.Add(ref l, p);
+                    d0 += x * Unsafe.Add(ref b0, p);
+                    d1 += x * Unsafe.Add(ref b1, p);
+                    d2 += x * Unsafe.Add(ref b2, p);
+                    d3 += x * Unsafe.Add(ref b3, p);
+                }
+
+                Store(target, r, d0, overwrite);
+                Store(target, r + 1, d1, overwrite);
+                Store(target, r + 2, d2, overwrite);
+                Store(target, r + 3, d3, overwrite);
+            }
+
+            for (; r < columns; r++)
+            {
+                Store(target, r, TensorPrimitives.Dot(left, b.Slice(r * length, length)), overwrite);
+            }
+        }
+
+        static void Store(Span<T> target, int index, T value, bool overwrite) =>
+            target[index] = overwrite ? value : target[index] + value;
     }
 
     /// <summary><c>dbias[c] += Σ over images and pixels of gradient[n, c, ·]</c>.</summary>
