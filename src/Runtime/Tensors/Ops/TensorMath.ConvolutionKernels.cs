@@ -31,6 +31,12 @@ namespace DiffGen;
 /// use all cores.
 /// </para>
 /// <para>
+/// When the weight is small and the images large (<see cref="UsesDots"/>: LeNet's first layer, 6 x 25 weights and
+/// 784 pixels), the forward product and the weight gradient skip the GEMM, whose packing would cost more than the
+/// arithmetic, for register-blocked loops (<see cref="MultiplySmall"/>, <see cref="AddDots"/>). im2col and col2im
+/// move the short lines of small images with inlined vector copies and adds.
+/// </para>
+/// <para>
 /// Scratch (column matrices, weight-gradient partials) is one per-thread buffer (<see cref="ConvolutionScratch"/>),
 /// grown to the largest convolution seen: after the first call of each size nothing is allocated, inside a
 /// <see cref="TensorArena"/> scope or not. (A nested arena scope would hand its slots, rank 1, to the caller's next
