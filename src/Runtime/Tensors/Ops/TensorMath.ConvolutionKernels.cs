@@ -31,6 +31,12 @@ namespace DiffGen;
 /// use all cores.
 /// </para>
 /// <para>
+/// When the weight is small and the images large (<see cref="UsesDots"/>: LeNet's first layer, 6 x 25 weights and
+/// 784 pixels), the forward product and the weight gradient skip the GEMM, whose packing would cost more than the
+/// arithmetic, for register-blocked loops (<see cref="MultiplySmall"/>, <see cref="AddDots"/>). im2col and col2im
+/// move the short lines of small images with inlined vector copies and adds.
+/// </para>
+/// <para>
 /// Scratch (column matrices, weight-gradient partials) is one per-thread buffer (<see cref="ConvolutionScratch"/>),
 /// grown to the largest convolution seen: after the first call of each size nothing is allocated, inside a
 /// <see cref="TensorArena"/> scope or not. (A nested arena scope would hand its slots, rank 1, to the caller's next
@@ -205,8 +211,15 @@ internal static unsafe class Conv2dKernels<T>
                 cols = columns;
             }
 
+            bool small = UsesDots(s, job->GemmThreads);
             for (int g = 0; g < s.Groups; g++)
             {
+                if (small)
+                {
+                    MultiplySmall(weight.Slice(g * groupOut * depth, groupOut * depth), cols.Slice(g * depth * pixels, depth * pixels), depth, output.Slice(g * groupOut * pixels, groupOut * pixels), beta == T.One);
+                    continue;
+                }
+
                 Gemm.Multiply(
                     false, false, groupOut, pixels, depth,
                     T.One, weight.Slice(g * groupOut * depth), depth,
@@ -245,8 +258,15 @@ internal static unsafe class Conv2dKernels<T>
 
                 // A range's partial sum starts at its first image; the whole-batch gradient is accumulated into.
                 T beta = partial && n == first ? T.Zero : T.One;
+                bool dots = UsesDots(s, job->GemmThreads);
                 for (int g = 0; g < s.Groups; g++)
                 {
+                    if (dots)
+                    {
+                        AddDots(gradient.Slice(g * groupOut * pixels, groupOut * pixels), cols.Slice(g * depth * pixels, depth * pixels), pixels, dweight.Slice(g * groupOut * depth, groupOut * depth), beta == T.Zero);
+                        continue;
+                    }
+
                     Gemm.Multiply(
                         false, true, groupOut, depth, pixels,
                         T.One, gradient.Slice(g * groupOut * pixels), pixels,
@@ -277,6 +297,165 @@ internal static unsafe class Conv2dKernels<T>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the products of one image with the weight (forward: <c>W · cols</c>; weight gradient: <c>dY · colsᵀ</c>,
+    /// <c>Cout/groups · K</c> dot products) are better done by <see cref="MultiplySmall"/> and <see cref="AddDots"/>
+    /// than by the GEMM: a small weight and many pixels (LeNet's first layer: 6 x 25 weights, 784 pixels), where
+    /// packing both operands for the GEMM costs more than the arithmetic. Never when the GEMM would use several threads.
+    /// </summary>
+    private static bool UsesDots(in Conv2dShape s, int gemmThreads) =>
+        s.Pixels >= 256 && s.GroupOutChannels * s.GroupDepth <= 1024
+        && (gemmThreads == 1 || (long)s.GroupOutChannels * s.GroupDepth * s.Pixels < Gemm.ParallelThreshold);
+
+    /// <summary>
+    /// <c>y (+)= w · b</c> for row-major <c>w</c> <c>[M, K]</c>, <c>b</c> <c>[K, P]</c>, <c>y</c> <c>[M, P]</c>, small
+    /// <c>M · K</c> (added into <paramref name="y"/> when <paramref name="accumulate"/>, else overwritten). Four rows of
+    /// <c>y</c> at a time, one vector of pixels in registers per row: each vector of <c>b</c> is loaded once per four
+    /// rows and multiplied by broadcast weights; leftover rows one at a time, leftover pixels element by element.
+    /// </summary>
+    private static void MultiplySmall(ReadOnlySpan<T> w, ReadOnlySpan<T> b, int depth, Span<T> y, bool accumulate)
+    {
+        int rows = w.Length / depth;
+        int pixels = b.Length / depth;
+        int width = Vector<T>.Count;
+        int vectorEnd = Vector.IsHardwareAccelerated ? pixels - pixels % width : 0;
+        ref T bRef = ref MemoryMarshal.GetReference(b);
+        int o = 0;
+        for (; o + 4 <= rows; o += 4)
+        {
+            ReadOnlySpan<T> w0 = w.Slice(o * depth, depth);
+            ReadOnlySpan<T> w1 = w.Slice((o + 1) * depth, depth);
+            ReadOnlySpan<T> w2 = w.Slice((o + 2) * depth, depth);
+            ReadOnlySpan<T> w3 = w.Slice((o + 3) * depth, depth);
+            ref T y0 = ref MemoryMarshal.GetReference(y.Slice(o * pixels, 4 * pixels));
+            ref T y1 = ref Unsafe.Add(ref y0, pixels);
+            ref T y2 = ref Unsafe.Add(ref y1, pixels);
+            ref T y3 = ref Unsafe.Add(ref y2, pixels);
+            for (int p = 0; p < vectorEnd; p += width)
+            {
+                Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero, a2 = Vector<T>.Zero, a3 = Vector<T>.Zero;
+                for (int r = 0; r < depth; r++)
+                {
+                    var x = Vector.LoadUnsafe(ref bRef, (nuint)(r * pixels + p));
+                    a0 += new Vector<T>(w0[r]) * x;
+                    a1 += new Vector<T>(w1[r]) * x;
+                    a2 += new Vector<T>(w2[r]) * x;
+                    a3 += new Vector<T>(w3[r]) * x;
+                }
+
+                if (accumulate)
+                {
+                    a0 += Vector.LoadUnsafe(ref y0, (nuint)p);
+                    a1 += Vector.LoadUnsafe(ref y1, (nuint)p);
+                    a2 += Vector.LoadUnsafe(ref y2, (nuint)p);
+                    a3 += Vector.LoadUnsafe(ref y3, (nuint)p);
+                }
+
+                a0.StoreUnsafe(ref y0, (nuint)p);
+                a1.StoreUnsafe(ref y1, (nuint)p);
+                a2.StoreUnsafe(ref y2, (nuint)p);
+                a3.StoreUnsafe(ref y3, (nuint)p);
+            }
+
+            for (int j = 0; j < 4; j++)
+            {
+                MultiplyRowTail(w.Slice((o + j) * depth, depth), b, pixels, vectorEnd, y.Slice((o + j) * pixels, pixels), accumulate);
+            }
+        }
+
+        for (; o < rows; o++)
+        {
+            ReadOnlySpan<T> w0 = w.Slice(o * depth, depth);
+            ref T y0 = ref MemoryMarshal.GetReference(y.Slice(o * pixels, pixels));
+            for (int p = 0; p < vectorEnd; p += width)
+            {
+                Vector<T> a0 = accumulate ? Vector.LoadUnsafe(ref y0, (nuint)p) : Vector<T>.Zero;
+                for (int r = 0; r < depth; r++)
+                {
+                    a0 += new Vector<T>(w0[r]) * Vector.LoadUnsafe(ref bRef, (nuint)(r * pixels + p));
+                }
+
+                a0.StoreUnsafe(ref y0, (nuint)p);
+            }
+
+            MultiplyRowTail(w0, b, pixels, vectorEnd, y.Slice(o * pixels, pixels), accumulate);
+        }
+    }
+
+    /// <summary>Pixels <paramref name="from"/> to the end of one row of <see cref="MultiplySmall"/>, element by element.</summary>
+    private static void MultiplyRowTail(ReadOnlySpan<T> w, ReadOnlySpan<T> b, int pixels, int from, Span<T> y, bool accumulate)
+    {
+        for (int p = from; p < pixels; p++)
+        {
+            T sum = accumulate ? y[p] : T.Zero;
+            for (int r = 0; r < w.Length; r++)
+            {
+                sum += w[r] * b[r * pixels + p];
+            }
+
+            y[p] = sum;
+        }
+    }
+
+    /// <summary>
+    /// <c>c[o, r] (+)= Σₚ a[o, p] · b[r, p]</c> for row-major <c>a</c> <c>[M, P]</c>, <c>b</c> <c>[R, P]</c>, <c>c</c>
+    /// <c>[M, R]</c> (overwritten when <paramref name="overwrite"/>): four dot products at a time share each load of
+    /// <c>a</c>, in vector registers; the last rows of <c>b</c> and the last elements go one at a time.
+    /// </summary>
+    private static void AddDots(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int length, Span<T> c, bool overwrite)
+    {
+        int rows = a.Length / length;
+        int columns = b.Length / length;
+        int width = Vector.IsHardwareAccelerated ? Vector<T>.Count : int.MaxValue;
+        int vectorEnd = length - length % (Vector.IsHardwareAccelerated ? width : 1);
+        for (int o = 0; o < rows; o++)
+        {
+            ReadOnlySpan<T> left = a.Slice(o * length, length);
+            ref T l = ref MemoryMarshal.GetReference(left);
+            Span<T> target = c.Slice(o * columns, columns);
+            int r = 0;
+            for (; r + 4 <= columns && Vector.IsHardwareAccelerated; r += 4)
+            {
+                ref T b0 = ref MemoryMarshal.GetReference(b.Slice(r * length, 4 * length));
+                ref T b1 = ref Unsafe.Add(ref b0, length);
+                ref T b2 = ref Unsafe.Add(ref b1, length);
+                ref T b3 = ref Unsafe.Add(ref b2, length);
+                Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+                for (int p = 0; p < vectorEnd; p += width)
+                {
+                    var x = Vector.LoadUnsafe(ref l, (nuint)p);
+                    s0 += x * Vector.LoadUnsafe(ref b0, (nuint)p);
+                    s1 += x * Vector.LoadUnsafe(ref b1, (nuint)p);
+                    s2 += x * Vector.LoadUnsafe(ref b2, (nuint)p);
+                    s3 += x * Vector.LoadUnsafe(ref b3, (nuint)p);
+                }
+
+                T d0 = Vector.Sum(s0), d1 = Vector.Sum(s1), d2 = Vector.Sum(s2), d3 = Vector.Sum(s3);
+                for (int p = vectorEnd; p < length; p++)
+                {
+                    T x = Unsafe.Add(ref l, p);
+                    d0 += x * Unsafe.Add(ref b0, p);
+                    d1 += x * Unsafe.Add(ref b1, p);
+                    d2 += x * Unsafe.Add(ref b2, p);
+                    d3 += x * Unsafe.Add(ref b3, p);
+                }
+
+                Store(target, r, d0, overwrite);
+                Store(target, r + 1, d1, overwrite);
+                Store(target, r + 2, d2, overwrite);
+                Store(target, r + 3, d3, overwrite);
+            }
+
+            for (; r < columns; r++)
+            {
+                Store(target, r, TensorPrimitives.Dot(left, b.Slice(r * length, length)), overwrite);
+            }
+        }
+
+        static void Store(Span<T> target, int index, T value, bool overwrite) =>
+            target[index] = overwrite ? value : target[index] + value;
     }
 
     /// <summary><c>dbias[c] += Σ over images and pixels of gradient[n, c, ·]</c>.</summary>

@@ -111,6 +111,8 @@ public class Conv2dTests
     [InlineData(64, 1, 28, 28, 6, 5, 2)]      // LeNet's first layer
     [InlineData(64, 6, 14, 14, 16, 5, 0)]     // LeNet's second layer
     [InlineData(5, 3, 16, 16, 8, 3, 1)]       // an odd batch: ranges of different sizes
+    [InlineData(3, 1, 20, 20, 3, 3, 0)]       // small-weight products (no GEMM), with leftover rows and elements
+    [InlineData(2, 2, 20, 18, 5, 2, 1)]       // the same with a block of four output channels and one left over
     public void Large_batches_match_the_direct_loops_in_both_precisions(int n, int c, int h, int w, int cout, int k, int padding)
     {
         var random = new Random(13);
