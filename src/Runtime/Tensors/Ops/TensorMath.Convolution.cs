@@ -2,10 +2,7 @@ using System;
 
 namespace DiffGen;
 
-/// <summary>
-/// The differentiable tensor operations: functions to use with <c>using static DiffGen.TensorMath;</c>, each with its
-/// backward rule declared by <see cref="DerivativeOfAttribute"/> (see <c>docs/tensors.md</c>).
-/// </summary>
+// Convolution (the class is documented in TensorMath.cs).
 public static partial class TensorMath
 {
     /// <summary>
