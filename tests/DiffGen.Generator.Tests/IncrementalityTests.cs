@@ -25,7 +25,7 @@ public class IncrementalityTests
 
     private static GeneratorRunResult RunTwice(Func<CSharpCompilation, CSharpCompilation> edit)
     {
-        var compilation = GeneratorHarness.Compilation(Sources.Objectives, Unrelated);
+        var compilation = GeneratorHarness.Compilation(Sources.Objectives, Sources.Model, Unrelated);
         var driver = GeneratorHarness.Driver().RunGenerators(compilation);
         driver = driver.RunGenerators(edit(compilation));
         return driver.GetRunResult().Results.Single();
@@ -82,7 +82,7 @@ public class IncrementalityTests
     [Fact]
     public void Cached_models_hold_no_compiler_objects()
     {
-        var compilation = GeneratorHarness.Compilation(Sources.Objectives);
+        var compilation = GeneratorHarness.Compilation(Sources.Objectives, Sources.Model);
         var result = GeneratorHarness.Driver().RunGenerators(compilation).GetRunResult().Results.Single();
         int walked = 0;
         foreach (var (name, steps) in result.TrackedSteps.Where(s => StepNames.Contains(s.Key)))
