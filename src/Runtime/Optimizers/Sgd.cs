@@ -85,19 +85,40 @@ public sealed class Sgd : Optimizer
         T weightDecay = T.CreateTruncating(o.WeightDecay);
         T momentum = T.CreateTruncating(o.Momentum);
         T oneMinusDampening = T.CreateTruncating(1 - o.Dampening);
+        bool maximize = o.Maximize;
+        bool decay = o.WeightDecay != 0;
+        bool useMomentum = o.Momentum != 0;
+        bool nesterov = o.Nesterov;
+        if (useMomentum && !decay && !maximize && !nesterov && o.Dampening == 0)
+        {
+            // The lesson's case (momentum, nothing else): b = μ·b + g; θ -= lr·b, as two vectorised passes.
+            if (first)
+            {
+                grad.CopyTo(buffer);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(buffer, momentum, grad, buffer);
+            }
+
+            TensorPrimitives.MultiplyAdd(buffer, negativeLr, theta, theta);
+            return;
+        }
+
+        // The options are read once: the loop's branches do not change from one element to the next.
         for (int i = 0; i < theta.Length; i++)
         {
-            T d = o.Maximize ? -grad[i] : grad[i];
-            if (o.WeightDecay != 0)
+            T d = maximize ? -grad[i] : grad[i];
+            if (decay)
             {
                 d += weightDecay * theta[i];
             }
 
-            if (o.Momentum != 0)
+            if (useMomentum)
             {
                 T b = first ? d : (buffer[i] * momentum) + (oneMinusDampening * d);
                 buffer[i] = b;
-                d = o.Nesterov ? d + (momentum * b) : b;
+                d = nesterov ? d + (momentum * b) : b;
             }
 
             theta[i] += negativeLr * d;
