@@ -13,10 +13,10 @@ namespace DiffGen.Samples.LinearRegression;
 internal sealed class Options
 {
     /// <summary>The number of samples m.</summary>
-    public int Samples { get; private set; } = 8192;
+    public int Samples { get; private set; } = 32768;
 
     /// <summary>The number of features d (the model has d weights and a bias).</summary>
-    public int Features { get; private set; } = 8;
+    public int Features { get; private set; } = 16;
 
     /// <summary>The standard deviation of the noise on the targets: the best possible J is about noise² / 2.</summary>
     public double Noise { get; private set; } = 0.1;
@@ -43,7 +43,7 @@ internal sealed class Options
     public double MomentumLearningRate { get; private set; } = 0.01;
 
     /// <summary>The batch size of the momentum comparison; 0 stands for m.</summary>
-    public int MomentumBatchSize { get; private set; } = 32;
+    public int MomentumBatchSize { get; private set; } = 512;
 
     /// <summary>The momentum μ of the momentum and Nesterov runs.</summary>
     public double Momentum { get; private set; } = 0.9;
@@ -52,13 +52,16 @@ internal sealed class Options
     public int MaxEpochs { get; private set; } = 300;
 
     /// <summary>Converged: the loss changed by less than this fraction of itself ...</summary>
-    public double Tolerance { get; private set; } = 1e-3;
+    public double Tolerance { get; private set; } = 1e-4;
 
     /// <summary>... for this many epochs in a row.</summary>
     public int Patience { get; private set; } = 5;
 
     /// <summary>The accuracy target: J within this fraction above J(θ*) counts as reached.</summary>
-    public double Target { get; private set; } = 0.01;
+    public double Target { get; private set; } = 1e-3;
+
+    /// <summary>How many times each run is repeated; the fastest is kept (the losses are the same every time).</summary>
+    public int Repeats { get; private set; } = 3;
 
     /// <summary>Where the plots and the CSV file go.</summary>
     public string Output { get; private set; } = "out";
@@ -73,8 +76,8 @@ internal sealed class Options
         Trains h(x) = θ·x + b on Synthetic.LinearRegression with J(θ) = 1/(2m) Σ (h(x) − y)² and its generated
         gradient, and measures batch / stochastic / mini-batch gradient descent, a learning-rate sweep and momentum.
 
-          --samples N          m, the number of samples                          (8192)
-          --features N         d, the number of features                        (8)
+          --samples N          m, the number of samples                          (32768)
+          --features N         d, the number of features                        (16)
           --noise X            standard deviation of the targets' noise          (0.1)
           --seed N             seed of the data                                  (7)
           --shuffle-seed N     seed of the mini-batch shuffles                   (1)
@@ -83,12 +86,13 @@ internal sealed class Options
           --lrs LIST           learning rates of the sweep                       (0.01,0.1,1,1.9,2.1)
           --sweep-batch N|m    batch size of the sweep                           (m: batch gradient descent)
           --momentum-lr X      learning rate of the momentum comparison          (0.01)
-          --momentum-batch N|m batch size of the momentum comparison             (32)
+          --momentum-batch N|m batch size of the momentum comparison             (512)
           --momentum X         μ of the momentum and Nesterov runs               (0.9)
           --max-epochs N       the most epochs of any run                        (300)
-          --tolerance X        converged: |ΔJ| < X·J ...                         (1e-3)
+          --tolerance X        converged: |ΔJ| < X·J ...                         (1e-4)
           --patience N         ... for N epochs in a row                          (5)
-          --target X           reached: J ≤ (1 + X)·J(θ*), θ* the exact fit       (0.01)
+          --target X           reached: J ≤ (1 + X)·J(θ*), θ* the exact fit       (1e-3)
+          --repeats N          run each setting N times, keep the fastest        (3)
           --out DIR            folder for the plots and results.csv              (./out)
           --help               this text
         """;
@@ -130,6 +134,7 @@ internal sealed class Options
                 case "--tolerance": options.Tolerance = Number(name, value, min: 0); break;
                 case "--patience": options.Patience = Int(name, value, min: 1); break;
                 case "--target": options.Target = Number(name, value, min: 0); break;
+                case "--repeats": options.Repeats = Int(name, value, min: 1); break;
                 case "--out": options.Output = value; break;
                 default: throw new ArgumentException($"Unknown option '{name}' (see --help).");
             }
