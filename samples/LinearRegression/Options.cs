@@ -13,7 +13,7 @@ namespace DiffGen.Samples.LinearRegression;
 internal sealed class Options
 {
     /// <summary>The number of samples m.</summary>
-    public int Samples { get; private set; } = 32768;
+    public int Samples { get; private set; } = 16384;
 
     /// <summary>The number of features d (the model has d weights and a bias).</summary>
     public int Features { get; private set; } = 16;
@@ -49,7 +49,7 @@ internal sealed class Options
     public double Momentum { get; private set; } = 0.9;
 
     /// <summary>The most epochs any run takes.</summary>
-    public int MaxEpochs { get; private set; } = 300;
+    public int MaxEpochs { get; private set; } = 200;
 
     /// <summary>Converged: the loss changed by less than this fraction of itself ...</summary>
     public double Tolerance { get; private set; } = 1e-4;
@@ -76,7 +76,7 @@ internal sealed class Options
         Trains h(x) = θ·x + b on Synthetic.LinearRegression with J(θ) = 1/(2m) Σ (h(x) − y)² and its generated
         gradient, and measures batch / stochastic / mini-batch gradient descent, a learning-rate sweep and momentum.
 
-          --samples N          m, the number of samples                          (32768)
+          --samples N          m, the number of samples                          (16384)
           --features N         d, the number of features                        (16)
           --noise X            standard deviation of the targets' noise          (0.1)
           --seed N             seed of the data                                  (7)
@@ -88,7 +88,7 @@ internal sealed class Options
           --momentum-lr X      learning rate of the momentum comparison          (0.01)
           --momentum-batch N|m batch size of the momentum comparison             (512)
           --momentum X         μ of the momentum and Nesterov runs               (0.9)
-          --max-epochs N       the most epochs of any run                        (300)
+          --max-epochs N       the most epochs of any run                        (200)
           --tolerance X        converged: |ΔJ| < X·J ...                         (1e-4)
           --patience N         ... for N epochs in a row                          (5)
           --target X           reached: J ≤ (1 + X)·J(θ*), θ* the exact fit       (1e-3)
