@@ -52,7 +52,7 @@ double optimum = LinearModel.Loss(best, data.Features.Doubles, data.Labels.Doubl
 AnsiConsole.MarkupLine($"[bold]Linear regression[/]: m = {m} samples, d = {options.Features} features, noise {options.Noise} " +
                        $"(noise²/2 = {options.Noise * options.Noise / 2:G3}); the exact fit has J(θ*) = {optimum:G5}.");
 AnsiConsole.MarkupLine($"Reached = J ≤ (1 + {options.Target:G3})·J(θ*). " +
-                       $"Converged by less than {options.Tolerance:G3}·J for {options.Patience} epochs in a row; at most {options.MaxEpochs} epochs per run.");
+                       $"Converged = J changed by less than {options.Tolerance:G3}·J for {options.Patience} epochs in a row; at most {options.MaxEpochs} epochs per run.");
 AnsiConsole.WriteLine();
 
 // The three experiments of the lesson. Batch size 0 in the options stands for m.
