@@ -4,6 +4,8 @@
 //   dotnet run --project samples/LeNet -c Release                              (built-in synthetic digits)
 //   dotnet run --project samples/LeNet -c Release -- --data ../shared/data/mnist   (MNIST)
 using System;
+using System.IO;
+using DiffGen;
 using DiffGen.Samples.LeNet;
 
 LeNetOptions options;
@@ -23,5 +25,14 @@ if (options.Help)
     return 0;
 }
 
-LeNetTraining.Run(options, Console.Out, live: !Console.IsOutputRedirected);
-return 0;
+try
+{
+    LeNetTraining.Run(options, Console.Out, live: !Console.IsOutputRedirected);
+    return 0;
+}
+catch (Exception e) when (e is IOException or DataFormatException or ArgumentException)
+{
+    // A missing folder or file, a file that is not MNIST, sizes that do not fit: the message says which.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}

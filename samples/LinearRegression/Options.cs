@@ -77,7 +77,7 @@ internal sealed class Options
         gradient, and measures batch / stochastic / mini-batch gradient descent, a learning-rate sweep and momentum.
 
           --samples N          m, the number of samples                          (16384)
-          --features N         d, the number of features                        (16)
+          --features N         d, the number of features                         (16)
           --noise X            standard deviation of the targets' noise          (0.1)
           --seed N             seed of the data                                  (7)
           --shuffle-seed N     seed of the mini-batch shuffles                   (1)
