@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -106,6 +107,9 @@ public static class Gemm
     /// The implementation behind both public overloads, with the micro-kernel and the largest thread count explicit so
     /// that tests can run every kernel and the single-threaded path on any machine that supports them.
     /// </summary>
+    /// <summary>Products with at most this many rows skip packing (<see cref="MultiplyRows"/>).</summary>
+    private const int SmallRows = 2;
+
     internal static unsafe void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
@@ -132,6 +136,12 @@ public static class Gemm
         if (k == 0 || alpha == T.Zero)
         {
             ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+
+        if (m <= SmallRows)
+        {
+            MultiplyRows(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
@@ -231,6 +241,54 @@ public static class Gemm
     }
 
     /// <summary><c>C = beta * C</c>; beta = 0 writes zeros without reading C.</summary>
+    /// <summary>
+    /// A product of one or two rows (a batch of one sample): each row of C is built from B's rows (or dot products with
+    /// them, when B is transposed) streamed once, without packing B, which would cost more than the product itself.
+    /// </summary>
+    private static void MultiplyRows<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        T beta, Span<T> c, int ldc)
+        where T : unmanaged, INumber<T>
+    {
+        ScaleC(m, n, beta, c, ldc);
+        for (int i = 0; i < m; i++)
+        {
+            Span<T> row = c.Slice(i * ldc, n);
+            if (transposeB)
+            {
+                // c[i, j] += alpha · (op(A)[i, :] · B[j, :]).
+                for (int j = 0; j < n; j++)
+                {
+                    ReadOnlySpan<T> bRow = b.Slice(j * ldb, k);
+                    T dot = T.Zero;
+                    if (transposeA)
+                    {
+                        for (int p = 0; p < k; p++)
+                        {
+                            dot += a[(p * lda) + i] * bRow[p];
+                        }
+                    }
+                    else
+                    {
+                        dot = TensorPrimitives.Dot(a.Slice(i * lda, k), bRow);
+                    }
+
+                    row[j] += alpha * dot;
+                }
+            }
+            else
+            {
+                // c[i, :] += Σ_p alpha · op(A)[i, p] · B[p, :].
+                for (int p = 0; p < k; p++)
+                {
+                    T scale = alpha * (transposeA ? a[(p * lda) + i] : a[(i * lda) + p]);
+                    TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), scale, row, row);
+                }
+            }
+        }
+    }
+
     private static void ScaleC<T>(int m, int n, T beta, Span<T> c, int ldc)
         where T : unmanaged, INumber<T>
     {

@@ -29,6 +29,9 @@ public class GemmTests
         { 13, 33, 257 },
         { 5, 7, 1 },
         { 1, 300, 5 },
+        { 1, 128, 784 },    // a batch of one through a dense layer: the unpacked row path
+        { 2, 10, 128 },
+        { 3, 128, 784 },    // just past it
         { 300, 1, 5 },
         { 97, 101, 103 },
         { 256, 128, 784 },
