@@ -41,7 +41,10 @@ public partial class Linear
     /// <summary>Creates the layer with Kaiming-uniform weights and zero bias.</summary>
     public Linear(int inputs, int outputs, long seed)
     {
-        Weight = Init.KaimingUniform(DType.Float32, seed, inputs, outputs);
+        // Stored [inputs, outputs] for x·W: the fan-in is the first dimension (Init.Kaiming* reads PyTorch's
+        // [outputs, inputs]), so He's bound √(6 / fan-in) is written out.
+        double bound = System.Math.Sqrt(6.0 / inputs);
+        Weight = Init.Uniform(DType.Float32, -bound, bound, seed, inputs, outputs);
         Bias = Tensor.Zeros(DType.Float32, outputs);
     }
 

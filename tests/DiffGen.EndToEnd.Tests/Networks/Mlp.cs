@@ -8,7 +8,10 @@ public partial class Linear
 {
     public Linear(DType dtype, int inputs, int outputs, long seed)
     {
-        Weight = Init.KaimingUniform(dtype, seed, inputs, outputs);
+        // Stored [inputs, outputs] for x·W: the fan-in is the first dimension (Init.Kaiming* reads PyTorch's
+        // [outputs, inputs]), so He's bound √(6 / fan-in) is written out.
+        double bound = Math.Sqrt(6.0 / inputs);
+        Weight = Init.Uniform(dtype, -bound, bound, seed, inputs, outputs);
         Bias = Tensor.Zeros(dtype, outputs);
     }
 
