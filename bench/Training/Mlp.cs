@@ -1,0 +1,41 @@
+using static DiffGen.TensorMath;
+
+namespace DiffGen.Benchmarks.Training;
+
+/// <summary>A fully connected layer, x·W + b, written as a user would.</summary>
+[Model]
+public partial class Linear
+{
+    public Linear(DType dtype, int inputs, int outputs, long seed)
+    {
+        Weight = Init.KaimingUniform(dtype, seed, inputs, outputs);
+        Bias = Tensor.Zeros(dtype, outputs);
+    }
+
+    public Parameter Weight { get; }
+
+    public Parameter Bias { get; }
+
+    [Differentiable]
+    public Tensor Forward(Tensor x) => MatMul(x, Weight) + Bias;
+}
+
+/// <summary>The MNIST multi-layer perceptron of the lesson: 784-128-10 with ReLU, cross-entropy loss.</summary>
+[Model]
+public partial class Mlp
+{
+    private readonly Linear _hidden;
+    private readonly Linear _output;
+
+    public Mlp(DType dtype, int inputs = 784, int hidden = 128, int classes = 10, long seed = 1)
+    {
+        _hidden = new Linear(dtype, inputs, hidden, seed);
+        _output = new Linear(dtype, hidden, classes, seed + 1);
+    }
+
+    [Differentiable]
+    public Tensor Forward(Tensor images) => _output.Forward(Relu(_hidden.Forward(images)));
+
+    [Differentiable]
+    public double Loss([NoDiff] Tensor images, [NoDiff] Tensor labels) => Losses.CrossEntropy(Forward(images), labels);
+}
