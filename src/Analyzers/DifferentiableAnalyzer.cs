@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.Lowering;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace DiffGen.Analyzers;
+
+/// <summary>
+/// Reports, as the developer types, what is wrong with the declaration of a <c>[Differentiable]</c> method or a
+/// <c>[Model]</c> class (DG0001-DG0004), and what activity analysis finds in a body that can be differentiated
+/// (DG0109-DG0111). It runs the generator's own front end, so the two never disagree; the generator reports what
+/// only lowering finds.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [.. Descriptors.ReportedByAnalyzers];
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            bool differentiable = start.Compilation.GetTypeByMetadataName(SignatureReader.DifferentiableAttribute) is not null;
+            bool model = start.Compilation.GetTypeByMetadataName(ModelFrontEnd.ModelAttribute) is not null;
+            if (model)
+            {
+                start.RegisterSymbolAction(AnalyzeModel, SymbolKind.NamedType);
+            }
+
+            if (differentiable)
+            {
+                start.RegisterSymbolAction(AnalyzeDeclaration, SymbolKind.Method);
+                start.RegisterCodeBlockAction(AnalyzeBody);
+            }
+        });
+    }
+
+    /// <summary>DG0001 for a <c>[Model]</c> class (or a type containing it) that is not partial.</summary>
+    private static void AnalyzeModel(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (!SignatureReader.HasAttribute(type, ModelFrontEnd.ModelAttribute) || type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Class)
+        {
+            return;
+        }
+
+        var declaration = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.CancellationToken)).OfType<ClassDeclarationSyntax>().FirstOrDefault();
+        if (declaration is null)
+        {
+            return;
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        Containers.Read(type, "Parameters()", declaration.Identifier.GetLocation(), diagnostics);
+        Report(context.ReportDiagnostic, context.Compilation, diagnostics);
+    }
+
+    /// <summary>DG0001-DG0004: the declaration of a <c>[Differentiable]</c> method.</summary>
+    private static void AnalyzeDeclaration(SymbolAnalysisContext context)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        if (Declaration(method, context.CancellationToken) is not { } syntax)
+        {
+            return;
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        MethodFrontEnd.CheckShape(method, syntax, diagnostics);
+        Report(context.ReportDiagnostic, context.Compilation, diagnostics);
+    }
+
+    /// <summary>The warnings of activity analysis, over a body that the generator can differentiate.</summary>
+    private static void AnalyzeBody(CodeBlockAnalysisContext context)
+    {
+        if (context.OwningSymbol is not IMethodSymbol method || context.CodeBlock is not MethodDeclarationSyntax syntax
+            || Declaration(method, context.CancellationToken) != syntax)
+        {
+            return;
+        }
+
+        var containers = MethodFrontEnd.CheckShape(method, syntax, new List<DiagnosticInfo>());
+        if (containers is null)
+        {
+            // The declaration's own diagnostics say what is wrong; the body is not read.
+            return;
+        }
+
+        var body = MethodFrontEnd.LowerBody(method, syntax, containers, context.SemanticModel, context.CancellationToken);
+        if (body is null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.MethodShapeNotSupported, syntax.Identifier.GetLocation(), method.Name, "a method whose body cannot be read"));
+            return;
+        }
+
+        if (body.Activity is null || body.Diagnostics.Count > 0)
+        {
+            // The generator reports what lowering found; warnings about a body that cannot be generated would be noise.
+            return;
+        }
+
+        foreach (var diagnostic in ActivityWarnings.Find(method, syntax, body, context.SemanticModel, context.CancellationToken))
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    /// <summary>The one declaration of a <c>[Differentiable]</c> method in source, or null.</summary>
+    private static MethodDeclarationSyntax? Declaration(IMethodSymbol method, System.Threading.CancellationToken cancellation)
+    {
+        if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.Length != 1
+            || !SignatureReader.HasAttribute(method, SignatureReader.DifferentiableAttribute))
+        {
+            return null;
+        }
+
+        return method.DeclaringSyntaxReferences[0].GetSyntax(cancellation) as MethodDeclarationSyntax;
+    }
+
+    private static void Report(Action<Diagnostic> report, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var info in diagnostics)
+        {
+            var location = info.Location?.ToLocation(compilation) ?? Location.None;
+            report(Diagnostic.Create(Descriptors.ById[info.Id], location, info.Arguments.Cast<object>().ToArray()));
+        }
+    }
+}
