@@ -32,9 +32,9 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         {
             bool differentiable = start.Compilation.GetTypeByMetadataName(SignatureReader.DifferentiableAttribute) is not null;
             bool model = start.Compilation.GetTypeByMetadataName(ModelFrontEnd.ModelAttribute) is not null;
-            if (model)
+            if (differentiable || model)
             {
-                start.RegisterSymbolAction(AnalyzeModel, SymbolKind.NamedType);
+                start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
             }
 
             if (differentiable)
@@ -45,27 +45,52 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>DG0001 for a <c>[Model]</c> class (or a type containing it) that is not partial.</summary>
-    private static void AnalyzeModel(SymbolAnalysisContext context)
+    /// <summary>
+    /// DG0001 on a type that is not partial but must be: it holds, itself or in a nested type, a
+    /// <c>[Differentiable]</c> method or a <c>[Model]</c> class. Reported from the type's own action so that the
+    /// diagnostic is local to the declaration it is on (and its code fix is offered as the developer types).
+    /// </summary>
+    private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!SignatureReader.HasAttribute(type, ModelFrontEnd.ModelAttribute) || type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Class)
-        {
-            return;
-        }
-
-        var declaration = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.CancellationToken)).OfType<ClassDeclarationSyntax>().FirstOrDefault();
-        if (declaration is null)
+        if (type.DeclaringSyntaxReferences.Length == 0)
         {
             return;
         }
 
         var diagnostics = new List<DiagnosticInfo>();
-        Containers.Read(type, "Parameters()", declaration.Identifier.GetLocation(), diagnostics);
-        Report(context.ReportDiagnostic, context.Compilation, diagnostics);
+        Collect(type);
+        var own = type.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(context.CancellationToken))
+            .OfType<BaseTypeDeclarationSyntax>()
+            .Select(d => LocationInfo.From(d.Identifier.GetLocation()))
+            .ToList();
+        Report(context.ReportDiagnostic, context.Compilation, diagnostics.Where(d => own.Contains(d.Location)).ToList());
+
+        void Collect(INamedTypeSymbol current)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (SignatureReader.HasAttribute(current, ModelFrontEnd.ModelAttribute) && current.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class
+                && current.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is ClassDeclarationSyntax model)
+            {
+                Containers.Read(current, "Parameters()", model.Identifier.GetLocation(), diagnostics);
+            }
+
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IMethodSymbol method && Declaration(method, context.CancellationToken) is { } syntax)
+                {
+                    Containers.Read(method.ContainingType, method.Name + SignatureReader.GradientSuffix, syntax.Identifier.GetLocation(), diagnostics);
+                }
+                else if (member is INamedTypeSymbol nested)
+                {
+                    Collect(nested);
+                }
+            }
+        }
     }
 
-    /// <summary>DG0001-DG0004: the declaration of a <c>[Differentiable]</c> method.</summary>
+    /// <summary>DG0002-DG0004: the declaration of a <c>[Differentiable]</c> method (DG0001 is the type's, see <see cref="AnalyzeType"/>).</summary>
     private static void AnalyzeDeclaration(SymbolAnalysisContext context)
     {
         var method = (IMethodSymbol)context.Symbol;
@@ -76,7 +101,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
 
         var diagnostics = new List<DiagnosticInfo>();
         MethodFrontEnd.CheckShape(method, syntax, diagnostics);
-        Report(context.ReportDiagnostic, context.Compilation, diagnostics);
+        Report(context.ReportDiagnostic, context.Compilation, diagnostics.Where(d => d.Id != Descriptors.NotPartial.Id).ToList());
     }
 
     /// <summary>The warnings of activity analysis, over a body that the generator can differentiate.</summary>

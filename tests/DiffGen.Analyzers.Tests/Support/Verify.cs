@@ -97,7 +97,7 @@ internal static class Verify
     }
 
     /// <summary>
-    /// Applies <typeparamref name="TFix"/> to the single diagnostic <paramref name="id"/> the generator reports on
+    /// Applies <typeparamref name="TFix"/> to the one diagnostic <paramref name="id"/> the generator reports on
     /// <paramref name="source"/> (the testing library runs analyzers, not generators), and returns the fixed text.
     /// </summary>
     public static async Task<string> FixGeneratorDiagnostic<TFix>(string source, string id)
@@ -131,8 +131,7 @@ internal static class Verify
             metadataReferences: References));
         var document = workspace.AddDocument(project.Id, "File0.cs", SourceText.From(source));
         var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
-        var diagnostic = Assert.Single(Generate(compilation).Diagnostics);
-        Assert.Equal(id, diagnostic.Id);
+        var diagnostic = Assert.Single(Generate(compilation).Diagnostics, d => d.Id == id);
         var fix = new TFix();
         Assert.Contains(id, fix.FixableDiagnosticIds);
         var actions = new List<CodeAction>();
