@@ -61,7 +61,7 @@ internal static class ActivityWarnings
             cancellation.ThrowIfCancellationRequested();
             if (ZeroDerivativeOperation(operation) is { } what)
             {
-                if (CarriesDerivative(Operand(operation), body.Lowering, activity))
+                if (UsedAsReal(operation) && CarriesDerivative(Operand(operation), body.Lowering, activity))
                 {
                     found.Add(Diagnostic.Create(Descriptors.ZeroDerivative, operation.Syntax.GetLocation(), what));
                 }
@@ -108,6 +108,37 @@ internal static class ActivityWarnings
         IConditionalOperation conditional => conditional.Condition,
         _ => operation,
     };
+
+    /// <summary>
+    /// Whether the value of <paramref name="operation"/> goes on as a real number: it is one, or integer arithmetic
+    /// carries it to a conversion to <c>double</c> or <c>float</c>. An integer used as an index, a count or a loop
+    /// bound is not a derivative lost.
+    /// </summary>
+    private static bool UsedAsReal(IOperation operation)
+    {
+        if (IsReal(operation.Type))
+        {
+            return true;
+        }
+
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IConversionOperation conversion when IsReal(conversion.Type):
+                    return true;
+                case IParenthesizedOperation or IConversionOperation:
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus }:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply
+                    or BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder }:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsComparison(IOperation condition) => condition switch
     {

@@ -127,11 +127,29 @@ public class AnalyzerTests
     }
 
     [Fact]
-    public async Task DG0111_fires_on_a_cast_of_a_differentiable_value_to_an_integer()
+    public async Task DG0111_fires_on_a_cast_of_a_differentiable_value_to_an_integer_used_as_a_number()
     {
-        await Verify.Analyzer(Wrap("[Differentiable] public static double F(double[] table, double x) { int i = {|#0:(int)x|}; return table[i] * x; }"),
+        await Verify.Analyzer(Wrap("[Differentiable] public static double F(double x, double y) => {|#0:(int)(x * 4)|} * y + x;"),
             Expect("DG0111", DiagnosticSeverity.Warning, 0, "The cast to 'int'"));
-        await Verify.Analyzer(Wrap("[Differentiable] public static double F(double[] table, double x) { int i = (int)WithoutDerivative(x); return table[i] * x; }"));
+        await Verify.Analyzer(Wrap("[Differentiable] public static double F(double x, double y) => WithoutDerivative((int)(x * 4)) * y + x;"));
+    }
+
+    [Fact]
+    public async Task DG0111_is_silent_on_an_integer_used_as_an_index_or_a_loop_bound()
+    {
+        await Verify.Analyzer(Wrap("[Differentiable] public static double F(double[] table, double x) { int i = (int)x; return table[i] * x; }"));
+        await Verify.Analyzer(Wrap("""
+            [Differentiable] public static double F(double x, double y)
+            {
+                double v = 0;
+                for (int trips = 0; trips < 4 + (x > 0 ? 1 : 0); trips++)
+                {
+                    v += Math.Exp(-x * trips) * y;
+                }
+
+                return v;
+            }
+            """));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public class CodeFixTests
 
             public static partial class Fit
             {
-                [Differentiable] public static double F(double[] table, double x) { int i = Differentiation.WithoutDerivative((int)x); return table[i] * x; }
+                [Differentiable] public static double F(double x, double y) => Differentiation.WithoutDerivative((int)(x * 4)) * y + x;
             }
             """;
         await Verify.Fix<WithoutDerivativeFix>("""
@@ -89,7 +89,7 @@ public class CodeFixTests
 
             public static partial class Fit
             {
-                [Differentiable] public static double F(double[] table, double x) { int i = {|DG0111:(int)x|}; return table[i] * x; }
+                [Differentiable] public static double F(double x, double y) => {|DG0111:(int)(x * 4)|} * y + x;
             }
             """, fixedCode);
         await Verify.CompilesAndGenerates(fixedCode);
