@@ -6,6 +6,7 @@ using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.Lowering;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -53,15 +54,16 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.DeclaringSyntaxReferences.Length == 0)
+        var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.CancellationToken)).ToList();
+        if (declarations.Count == 0 || declarations.All(d => d is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword)))
         {
+            // Nothing to report on a partial type, and no need to look inside it.
             return;
         }
 
         var diagnostics = new List<DiagnosticInfo>();
         Collect(type);
-        var own = type.DeclaringSyntaxReferences
-            .Select(r => r.GetSyntax(context.CancellationToken))
+        var own = declarations
             .OfType<BaseTypeDeclarationSyntax>()
             .Select(d => LocationInfo.From(d.Identifier.GetLocation()))
             .ToList();
