@@ -37,6 +37,52 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public async Task DG0001_fires_once_on_each_container_that_is_not_partial_at_its_own_name()
+    {
+        await Verify.Analyzer("""
+            using DiffGen;
+            public class {|#0:Outer|}
+            {
+                public static class {|#1:Fit|}
+                {
+                    [Differentiable] public static double F(double x) => x * x;
+                }
+            }
+            """,
+            Expect("DG0001", DiagnosticSeverity.Error, 0, "Outer", "FWithGradient"),
+            Expect("DG0001", DiagnosticSeverity.Error, 1, "Fit", "FWithGradient"));
+    }
+
+    [Fact]
+    public async Task DG0001_is_silent_on_a_type_without_differentiable_methods()
+    {
+        await Verify.Analyzer("""
+            using DiffGen;
+            public class Plain
+            {
+                public static double F(double x) => x * x;
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task DG0004_fires_on_an_iterator_and_a_method_without_a_body()
+    {
+        await Verify.Analyzer(Wrap("""
+            [Differentiable] public static {|#1:System.Collections.Generic.IEnumerable<double>|} {|#0:F|}(double x) { yield return x; }
+            """),
+            Expect("DG0004", DiagnosticSeverity.Error, 0, "F", "an iterator"),
+            Expect("DG0002", DiagnosticSeverity.Error, 1, "F", "System.Collections.Generic.IEnumerable<double>"));
+        await Verify.Analyzer("""
+            using DiffGen;
+            public abstract partial class Fit
+            {
+                [Differentiable] public abstract double {|#0:F|}(double x);
+            }
+            """, Expect("DG0004", DiagnosticSeverity.Error, 0, "F", "without a body"));
+    }
+
+    [Fact]
     public async Task DG0001_fires_on_a_model_that_is_not_partial()
     {
         await Verify.Analyzer("""
