@@ -74,12 +74,33 @@ internal static class ActivityWarnings
                 return;
             }
 
+            if (operation is IExpressionStatementOperation { Operation: IInvocationOperation call } && LosesGradient(call.TargetMethod))
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    if (argument.Parameter?.RefKind is RefKind.None or RefKind.In
+                        && argument.Value.Type is { } type && TypeMapper.Map(type) is { IsReal: true } or { IsTensor: true }
+                        && CarriesDerivative(argument.Value, body.Lowering, activity))
+                    {
+                        found.Add(Diagnostic.Create(Descriptors.GradientLostInCall, argument.Value.Syntax.GetLocation(),
+                            argument.Value.Syntax.ToString(), call.TargetMethod.ToDisplayString(TypeMapper.Display)));
+                    }
+                }
+            }
+
             foreach (var child in operation.ChildOperations)
             {
                 Visit(child);
             }
         }
     }
+
+    /// <summary>
+    /// Whether a call to <paramref name="method"/> whose result is not used drops the derivatives of what it is given:
+    /// it has no derivative (a <c>[Differentiable]</c> method or one with a rule only computes a value).
+    /// </summary>
+    private static bool LosesGradient(IMethodSymbol method) =>
+        Intrinsics.Recognize(method) is null && Callees.Describe(method).Kind is CalleeKind.None or CalleeKind.Unresolved;
 
     /// <summary>How to name <paramref name="operation"/> in the message when its derivative is zero almost everywhere, or null.</summary>
     private static string? ZeroDerivativeOperation(IOperation operation)

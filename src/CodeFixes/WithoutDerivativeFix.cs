@@ -10,12 +10,15 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace DiffGen.CodeFixes;
 
-/// <summary>DG0111: wraps an operation with a zero derivative in <c>WithoutDerivative(...)</c>, to say it is intended.</summary>
+/// <summary>
+/// DG0111 and DG0112: wraps an operation with a zero derivative, or an argument whose gradient a call drops, in
+/// <c>WithoutDerivative(...)</c>, to say it is intended.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WithoutDerivativeFix)), Shared]
 public sealed class WithoutDerivativeFix : CodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ["DG0111"];
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ["DG0111", "DG0112"];
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;

@@ -207,6 +207,40 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public async Task DG0112_fires_on_a_differentiable_value_stored_through_a_call()
+    {
+        await Verify.Analyzer(Wrap("""
+            [Differentiable] public static double F(double x, [NoDiff] System.Collections.Generic.List<double> history)
+            {
+                double loss = (x - 3) * (x - 3);
+                history.Add({|#0:loss|});
+                return loss;
+            }
+            """), Expect("DG0112", DiagnosticSeverity.Warning, 0, "loss", "List<double>.Add(double)"));
+        await Verify.Analyzer(Wrap("""
+            [Differentiable] public static double F(double x, [NoDiff] System.Collections.Generic.List<double> history)
+            {
+                double loss = (x - 3) * (x - 3);
+                history.Add(WithoutDerivative(loss));
+                return loss;
+            }
+            """));
+    }
+
+    [Fact]
+    public async Task DG0112_is_silent_on_values_that_carry_no_derivative_and_on_calls_whose_result_is_used()
+    {
+        await Verify.Analyzer(Wrap("""
+            [Differentiable] public static double F(double x, [NoDiff] double scale, [NoDiff] System.Collections.Generic.List<double> history)
+            {
+                history.Add(scale * 2);
+                Console.WriteLine(scale);
+                return Math.Sin(x) * scale;
+            }
+            """));
+    }
+
+    [Fact]
     public async Task The_analyzers_leave_errors_in_the_body_to_the_generator()
     {
         // DG0102 (try/finally) is the generator's; no warning is added on a body that cannot be generated.
@@ -222,7 +256,7 @@ public class AnalyzerTests
         }
 
         Assert.Equal(
-            ["DG0001", "DG0002", "DG0003", "DG0004", "DG0109", "DG0110", "DG0111"],
+            ["DG0001", "DG0002", "DG0003", "DG0004", "DG0109", "DG0110", "DG0111", "DG0112"],
             new DifferentiableAnalyzer().SupportedDiagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
     }
 }

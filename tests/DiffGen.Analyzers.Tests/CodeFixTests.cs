@@ -106,6 +106,22 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task DG0112_fix_wraps_the_argument_in_WithoutDerivative()
+    {
+        const string body = """
+            [Differentiable] public static double F(double x, [NoDiff] System.Collections.Generic.List<double> history)
+                {
+                    double loss = (x - 3) * (x - 3);
+                    history.Add(ARG);
+                    return loss;
+                }
+            """;
+        string fixedCode = Wrap(body.Replace("ARG", "WithoutDerivative(loss)", StringComparison.Ordinal));
+        await Verify.Fix<WithoutDerivativeFix>(Wrap(body.Replace("ARG", "{|DG0112:loss|}", StringComparison.Ordinal)), fixedCode);
+        await Verify.CompilesAndGenerates(fixedCode);
+    }
+
+    [Fact]
     public async Task DG0101_fix_marks_a_callee_in_source_Differentiable()
     {
         string source = """

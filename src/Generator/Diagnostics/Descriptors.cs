@@ -91,6 +91,11 @@ internal static class Descriptors
         "An operation with a zero derivative on a differentiable value",
         "{0} has a zero derivative almost everywhere, so no gradient passes through it; wrap it in WithoutDerivative(...) if that is intended");
 
+    public static readonly DiagnosticDescriptor GradientLostInCall = Warning(
+        "DG0112", Body,
+        "A differentiable value is handed to a call whose result is not used",
+        "'{0}' carries a derivative and is passed to '{1}', whose result is not used: whatever the call stores or records gets no gradient; wrap the argument in WithoutDerivative(...) if that is intended");
+
     public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
         "DG0201", Api,
         "The target of [DerivativeOf] does not exist",
@@ -116,7 +121,7 @@ internal static class Descriptors
         NotPartial, ReturnTypeNotDifferentiable, ParameterNotSupported, MethodShapeNotSupported,
         NoDerivative, UnsupportedConstruct, CapturedDifferentiableValue, WriteToParameter, StackAllocInLoop,
         RefAliasing, CalleeNotDifferentiable, ArrayReassigned, ParameterNeverReachesResult, ResultIndependentOfParameters, ZeroDerivative,
-        DerivativeTargetNotFound, DerivativeSignatureMismatch, DifferentiableAndRule, InternalError);
+        GradientLostInCall, DerivativeTargetNotFound, DerivativeSignatureMismatch, DifferentiableAndRule, InternalError);
 
     /// <summary>
     /// The diagnostics the analyzers report (DiffGen.Analyzers), as the developer types: the declaration's shape and
@@ -125,7 +130,7 @@ internal static class Descriptors
     public static readonly IReadOnlyList<DiagnosticDescriptor> ReportedByAnalyzers =
     [
         NotPartial, ReturnTypeNotDifferentiable, ParameterNotSupported, MethodShapeNotSupported,
-        ParameterNeverReachesResult, ResultIndependentOfParameters, ZeroDerivative,
+        ParameterNeverReachesResult, ResultIndependentOfParameters, ZeroDerivative, GradientLostInCall,
     ];
 
     private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
