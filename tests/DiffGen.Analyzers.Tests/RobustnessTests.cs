@@ -17,7 +17,7 @@ public partial class RobustnessTests
     private static List<string> Inputs()
     {
         var inputs = new List<string>();
-        foreach (var file in new[] { "AnalyzerTests.cs", "CodeFixTests.cs" })
+        foreach (var file in new[] { "AnalyzerTests.cs", "CodeFixTests.cs", "AgreementTests.cs" })
         {
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(Path.Combine(Folder(), file))).GetRoot();
             foreach (var token in root.DescendantTokens())
