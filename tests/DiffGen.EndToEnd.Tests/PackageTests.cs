@@ -53,8 +53,9 @@ public class PackageTests
                 Assert.Contains("lib/net10.0/DiffGen.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/DiffGen.Generator.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/DiffGen.Analyzers.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/DiffGen.CodeFixes.dll", entries);
                 var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-                Assert.DoesNotContain(nuspec.Descendants().Where(e => e.Name.LocalName == "dependency"), d => (string?)d.Attribute("id") is "DiffGen.Generator" or "DiffGen.Analyzers");
+                Assert.DoesNotContain(nuspec.Descendants().Where(e => e.Name.LocalName == "dependency"), d => (string?)d.Attribute("id") is "DiffGen.Generator" or "DiffGen.Analyzers" or "DiffGen.CodeFixes");
             }
 
             string consumer = Path.Combine(work, "consumer");

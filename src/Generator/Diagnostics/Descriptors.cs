@@ -76,6 +76,26 @@ internal static class Descriptors
         "A differentiable array variable is reassigned or aliased",
         "'{0}' holds differentiable data and is {1}; give each array its own variable, assigned once where it is created");
 
+    public static readonly DiagnosticDescriptor ParameterNeverReachesResult = Warning(
+        "DG0109", Body,
+        "A differentiable parameter never reaches the result",
+        "Parameter '{0}' never reaches the result of '{1}', so its gradient is always zero; mark it [NoDiff] if it is data");
+
+    public static readonly DiagnosticDescriptor ResultIndependentOfParameters = Warning(
+        "DG0110", Body,
+        "The result does not depend on any differentiable parameter",
+        "The result of '{0}' does not depend on any differentiable parameter, so every gradient it returns is zero; make a differentiable input reach the returned value");
+
+    public static readonly DiagnosticDescriptor ZeroDerivative = Warning(
+        "DG0111", Body,
+        "An operation with a zero derivative on a differentiable value",
+        "{0} has a zero derivative almost everywhere, so no gradient passes through it; wrap it in WithoutDerivative(...) if that is intended");
+
+    public static readonly DiagnosticDescriptor GradientLostInCall = Warning(
+        "DG0112", Body,
+        "A differentiable value is handed to a call whose result is not used",
+        "'{0}' carries a derivative and is passed to '{1}', whose result is not used: whatever the call stores or records gets no gradient; wrap the argument in WithoutDerivative(...) if that is intended");
+
     public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
         "DG0201", Api,
         "The target of [DerivativeOf] does not exist",
@@ -100,8 +120,21 @@ internal static class Descriptors
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, ReturnTypeNotDifferentiable, ParameterNotSupported, MethodShapeNotSupported,
         NoDerivative, UnsupportedConstruct, CapturedDifferentiableValue, WriteToParameter, StackAllocInLoop,
-        RefAliasing, CalleeNotDifferentiable, ArrayReassigned,
-        DerivativeTargetNotFound, DerivativeSignatureMismatch, DifferentiableAndRule, InternalError);
+        RefAliasing, CalleeNotDifferentiable, ArrayReassigned, ParameterNeverReachesResult, ResultIndependentOfParameters, ZeroDerivative,
+        GradientLostInCall, DerivativeTargetNotFound, DerivativeSignatureMismatch, DifferentiableAndRule, InternalError);
+
+    /// <summary>
+    /// The diagnostics the analyzers report (DiffGen.Analyzers), as the developer types: the declaration's shape and
+    /// the warnings of activity analysis. The generator reports the others, and only skips what these stop.
+    /// </summary>
+    public static readonly IReadOnlyList<DiagnosticDescriptor> ReportedByAnalyzers =
+    [
+        NotPartial, ReturnTypeNotDifferentiable, ParameterNotSupported, MethodShapeNotSupported,
+        ParameterNeverReachesResult, ResultIndependentOfParameters, ZeroDerivative, GradientLostInCall,
+    ];
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
+        new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");

@@ -72,6 +72,9 @@ internal sealed partial class BodyLowering
 
     public int NextVarId => _nextVar;
 
+    /// <summary>The IR variable of a parameter or local of the lowered method, if it has one.</summary>
+    public Var? VariableOf(ISymbol symbol) => _variables.TryGetValue(symbol, out var v) ? v : null;
+
     public int NextLoopId => _nextLoop;
 
     public Block LowerBody(IOperation body)

@@ -43,26 +43,62 @@ internal static class MethodFrontEnd
     {
         string key = Callees.Key(method);
         var diagnostics = new List<DiagnosticInfo>();
-        var containers = CheckShape(method, syntax, diagnostics);
+        if (Callees.FindRuleBeside(method, SignatureReader.Parameters(method)) is { } rule)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.DifferentiableAndRule, syntax.Identifier.GetLocation(), method.Name, rule.Name));
+        }
+
+        // A declaration of the wrong shape is the analyzers' to report (DG0001-DG0004); it is only not generated here.
+        var containers = CheckShape(method, syntax, new List<DiagnosticInfo>());
         if (diagnostics.Count > 0 || containers is null)
         {
             return new MethodResult(key, null, diagnostics.ToEquatableArray(), EquatableArray<PendingCall>.Empty);
         }
 
+        var body = LowerBody(method, syntax, containers, semanticModel, cancellation);
+        if (body is null)
+        {
+            return new MethodResult(key, null, EquatableArray<DiagnosticInfo>.Empty, EquatableArray<PendingCall>.Empty);
+        }
+
+        var model = body.Model;
+        var pending = body.Pending;
+        if (body.Diagnostics.Count > 0)
+        {
+            return new MethodResult(key, null, body.Diagnostics.ToEquatableArray(), pending.ToEquatableArray());
+        }
+
+        model = model with { RequiredCallees = pending.Select(p => p.CalleeKey).Distinct().OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray() };
+        if (model.ReturnType.IsTensor)
+        {
+            // A tensor-valued method gets no ...WithGradient of its own: callers inline it into their reverse sweep.
+            return new MethodResult(key, null, EquatableArray<DiagnosticInfo>.Empty, pending.ToEquatableArray());
+        }
+
+        var gradient = Transforms.ReverseMode.Transform(model);
+        return new MethodResult(key, gradient, EquatableArray<DiagnosticInfo>.Empty, pending.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Lowers the body of a method whose declaration has the right shape, and checks what is on the differentiable
+    /// path. Shared by the generator and the analyzers. Null when the compiler gives no body to read.
+    /// </summary>
+    public static LoweredBody? LowerBody(IMethodSymbol method, MethodDeclarationSyntax syntax, List<ContainingType> containers, SemanticModel semanticModel, CancellationToken cancellation)
+    {
         var body = semanticModel.GetOperation(syntax, cancellation);
         if (body is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.MethodShapeNotSupported, syntax.Identifier.GetLocation(), method.Name, "a method whose body cannot be read"));
-            return new MethodResult(key, null, diagnostics.ToEquatableArray(), EquatableArray<PendingCall>.Empty);
+            return null;
         }
 
+        var diagnostics = new List<DiagnosticInfo>();
         var lowering = new BodyLowering(method, semanticModel.Compilation, cancellation);
         var block = Transforms.OpFusion.Run(lowering.LowerBody(body), lowering.FusedForms);
         diagnostics.AddRange(lowering.Diagnostics);
 
         var parameters = SignatureReader.Parameters(method);
         var model = new MethodModel(
-            key,
+            Callees.Key(method),
             HintName(method),
             method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
             containers.ToEquatableArray(),
@@ -81,30 +117,22 @@ internal static class MethodFrontEnd
             EquatableArray<string>.Empty);
 
         var pending = new List<PendingCall>();
+        Activity? activity = null;
         if (diagnostics.Count == 0)
         {
-            Validate(model, lowering.Sites, diagnostics, pending);
+            activity = Validate(model, lowering.Sites, diagnostics, pending);
         }
 
-        if (diagnostics.Count > 0)
-        {
-            return new MethodResult(key, null, diagnostics.ToEquatableArray(), pending.ToEquatableArray());
-        }
-
-        model = model with { RequiredCallees = pending.Select(p => p.CalleeKey).Distinct().OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray() };
-        if (model.ReturnType.IsTensor)
-        {
-            // A tensor-valued method gets no ...WithGradient of its own: callers inline it into their reverse sweep.
-            return new MethodResult(key, null, EquatableArray<DiagnosticInfo>.Empty, pending.ToEquatableArray());
-        }
-
-        var gradient = Transforms.ReverseMode.Transform(model);
-        return new MethodResult(key, gradient, EquatableArray<DiagnosticInfo>.Empty, pending.ToEquatableArray());
+        return new LoweredBody(model, lowering, activity, diagnostics, pending);
     }
 
-    /// <summary>Checks what the declaration must be; returns the containing types (outermost first) when it can be generated.</summary>
-    private static List<ContainingType>? CheckShape(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// Checks what the declaration must be (DG0001-DG0004, which the analyzers report); returns the containing types
+    /// (outermost first) when it can be generated, or null.
+    /// </summary>
+    public static List<ContainingType>? CheckShape(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
     {
+        int before = diagnostics.Count;
         var location = syntax.Identifier.GetLocation();
         string? shape = method switch
         {
@@ -121,18 +149,13 @@ internal static class MethodFrontEnd
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.MethodShapeNotSupported, location, method.Name, shape));
         }
 
-        if (Callees.FindRuleBeside(method, SignatureReader.Parameters(method)) is { } rule)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.DifferentiableAndRule, location, method.Name, rule.Name));
-        }
-
         var returnType = TypeMapper.Map(method.ReturnType);
         if (!returnType.IsReal && !returnType.IsTensor)
         {
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.ReturnTypeNotDifferentiable, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString()));
         }
 
-        for (int i = 0; i < method.Parameters.Length; i++)
+        for (int i = 0; i < method.Parameters.Length && i < syntax.ParameterList.Parameters.Count; i++)
         {
             var p = method.Parameters[i];
             var type = TypeMapper.Map(p.Type);
@@ -150,7 +173,7 @@ internal static class MethodFrontEnd
         }
 
         var containers = Containers.Read(method.ContainingType, method.Name + SignatureReader.GradientSuffix, location, diagnostics);
-        return diagnostics.Count == 0 ? containers : null;
+        return diagnostics.Count == before ? containers : null;
     }
 
     private static bool ContainsYield(SyntaxNode body) =>
@@ -158,7 +181,7 @@ internal static class MethodFrontEnd
             .Any(n => n is YieldStatementSyntax);
 
     /// <summary>The checks that need activity: what is on the differentiable path must have a derivative.</summary>
-    private static void Validate(MethodModel model, IReadOnlyList<LocationInfo?> sites, List<DiagnosticInfo> diagnostics, List<PendingCall> pending)
+    private static Activity Validate(MethodModel model, IReadOnlyList<LocationInfo?> sites, List<DiagnosticInfo> diagnostics, List<PendingCall> pending)
     {
         var activity = Activity.Analyze(model);
         var parameterIds = new HashSet<int>(model.ParameterVars.Select(v => v.Id));
@@ -279,6 +302,8 @@ internal static class MethodFrontEnd
                 }
             }
         }
+
+        return activity;
 
         LocationInfo? Site(int site) => site >= 0 && site < sites.Count ? sites[site] : null;
 

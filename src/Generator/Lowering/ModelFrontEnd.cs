@@ -47,7 +47,8 @@ internal static class ModelFrontEnd
         var containers = Containers.Read(type, "Parameters()", syntax.Identifier.GetLocation(), diagnostics);
         if (diagnostics.Count > 0)
         {
-            return new ModelResult(null, diagnostics.ToEquatableArray());
+            // A model that is not partial (DG0001) is the analyzers' to report; it is only not generated here.
+            return new ModelResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
         var members = new List<ModelMember>();

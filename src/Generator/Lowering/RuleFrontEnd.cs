@@ -29,7 +29,7 @@ internal static class RuleFrontEnd
                     continue;
                 }
 
-                var candidates = owner.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.MethodKind is MethodKind.Ordinary or MethodKind.UserDefinedOperator).ToList();
+                var candidates = Candidates(owner, name);
                 if (candidates.Count == 0)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeTargetNotFound, location, name,
@@ -52,12 +52,7 @@ internal static class RuleFrontEnd
 
                 if (match is null)
                 {
-                    var expected = candidates
-                        .Where(c => TypeMapper.Map(c.ReturnType) is { IsReal: true } or { IsTensor: true })
-                        .Select(c => SignatureReader.UsesBackwardForm(c)
-                            ? SignatureReader.BackwardSignature(c, rule.Name)
-                            : SignatureReader.DerivativeSignature(c, SignatureReader.Parameters(c)).Replace(c.Name + SignatureReader.GradientSuffix + "(", rule.Name + "("))
-                        .ToList();
+                    var expected = ExpectedSignatures(rule, candidates);
                     if (expected.Count == 0)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeTargetNotFound, location, name,
@@ -94,4 +89,20 @@ internal static class RuleFrontEnd
 
         return new RuleResult(rules.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
+
+    /// <summary>The methods named <paramref name="name"/> of <paramref name="owner"/> that a rule can be the derivative of.</summary>
+    public static List<IMethodSymbol> Candidates(INamedTypeSymbol owner, string name) =>
+        owner.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.MethodKind is MethodKind.Ordinary or MethodKind.UserDefinedOperator).ToList();
+
+    /// <summary>
+    /// The C# signatures <paramref name="rule"/> could have to be the derivative of one of <paramref name="candidates"/>
+    /// (for messages, and for the code fix that writes it).
+    /// </summary>
+    public static List<string> ExpectedSignatures(IMethodSymbol rule, IEnumerable<IMethodSymbol> candidates) =>
+        candidates
+            .Where(c => TypeMapper.Map(c.ReturnType) is { IsReal: true } or { IsTensor: true })
+            .Select(c => SignatureReader.UsesBackwardForm(c)
+                ? SignatureReader.BackwardSignature(c, rule.Name)
+                : SignatureReader.DerivativeSignature(c, SignatureReader.Parameters(c)).Replace(c.Name + SignatureReader.GradientSuffix + "(", rule.Name + "("))
+            .ToList();
 }
