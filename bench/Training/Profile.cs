@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using DiffGen.CompilerServices;
+using DiffGen.EndToEnd.Tests.Networks;
 using TorchSharp;
 using static DiffGen.TensorMath;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
+using DiffGen.EndToEnd.Tests.Networks;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using TorchModels;

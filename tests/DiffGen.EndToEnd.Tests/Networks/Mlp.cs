@@ -10,7 +10,7 @@ public partial class Linear
     {
         // Stored [inputs, outputs] for x·W: the fan-in is the first dimension (Init.Kaiming* reads PyTorch's
         // [outputs, inputs]), so He's bound √(6 / fan-in) is written out.
-        double bound = Math.Sqrt(6.0 / inputs);
+        double bound = System.Math.Sqrt(6.0 / inputs);
         Weight = Init.Uniform(dtype, -bound, bound, seed, inputs, outputs);
         Bias = Tensor.Zeros(dtype, outputs);
     }
