@@ -1,9 +1,11 @@
+using System;
 using System.ComponentModel;
 using System.Numerics.Tensors;
 
 namespace DiffGen;
 
-// Fused forms: chains the generator replaces by one operation where the intermediate is used for nothing else.
+// Fused forms: chains the generator replaces by one operation where the intermediate is used for nothing else
+// (see FusedFormAttribute). Each computes exactly what its chain computes, with one result buffer instead of two.
 public static partial class TensorMath
 {
     /// <summary>
@@ -13,56 +15,10 @@ public static partial class TensorMath
     /// <param name="a">The left operand.</param>
     /// <param name="b">The right operand, broadcast against <paramref name="a"/> (a bias row).</param>
     /// <returns>A tensor of the broadcast shape.</returns>
-    /// <exception cref="System.ArgumentException">The shapes do not broadcast, or the element types differ.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, or the element types differ.</exception>
     [FusedForm(typeof(Tensor), "op_Addition", nameof(Relu))]
     [FusedForm(nameof(Add), nameof(Relu))]
-    public static Tensor AddRelu(Tensor a, Tensor b)
-    {
-        if (a.Rank == 2 && b.Rank == 1 && b.Length == a.Size(1) && a.DType == b.DType)
-        {
-            // The dense-layer case: each row gets the bias and the activation while it is in the L1 cache.
-            var result = Tensor.Empty(a.DType, a.Shape);
-            int columns = a.Size(1);
-            if (ElementwiseOps.IsFloat32(a))
-            {
-                var x = a.Floats;
-                var bias = b.Floats;
-                var y = result.Floats;
-                for (int row = 0; row < x.Length; row += columns)
-                {
-                    var line = y.Slice(row, columns);
-                    TensorPrimitives.Add(x.Slice(row, columns), bias, line);
-                    TensorPrimitives.Max(line, 0f, line);
-                }
-            }
-            else
-            {
-                var x = a.Doubles;
-                var bias = b.Doubles;
-                var y = result.Doubles;
-                for (int row = 0; row < x.Length; row += columns)
-                {
-                    var line = y.Slice(row, columns);
-                    TensorPrimitives.Add(x.Slice(row, columns), bias, line);
-                    TensorPrimitives.Max(line, 0d, line);
-                }
-            }
-
-            return result;
-        }
-
-        var sum = Add(a, b);
-        if (ElementwiseOps.IsFloat32(sum))
-        {
-            TensorPrimitives.Max(sum.Floats, 0f, sum.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Max(sum.Doubles, 0d, sum.Doubles);
-        }
-
-        return sum;
-    }
+    public static Tensor AddRelu(Tensor a, Tensor b) => FusedActivation.Forward(a, b, FusedActivation.Kind.Relu);
 
     /// <summary>
     /// The backward rule of <see cref="AddRelu"/>: the upstream gradient where the result is positive, summed over the
@@ -76,18 +32,146 @@ public static partial class TensorMath
     /// <param name="db">The gradient of <paramref name="b"/> to add into, or <see langword="null"/>.</param>
     [DerivativeOf(nameof(AddRelu))]
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void AddReluBackward(Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db)
+    public static void AddReluBackward(Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db) =>
+        FusedActivation.Backward(nameof(AddRelu), FusedActivation.Kind.Relu, gradient, result, a, b, da, db);
+
+    /// <summary><c>Tanh(a + b)</c> in one pass and one buffer (see <see cref="AddRelu"/>).</summary>
+    /// <param name="a">The left operand.</param>
+    /// <param name="b">The right operand, broadcast against <paramref name="a"/> (a bias row).</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, or the element types differ.</exception>
+    [FusedForm(typeof(Tensor), "op_Addition", nameof(Tanh))]
+    [FusedForm(nameof(Add), nameof(Tanh))]
+    public static Tensor AddTanh(Tensor a, Tensor b) => FusedActivation.Forward(a, b, FusedActivation.Kind.Tanh);
+
+    /// <summary>The backward rule of <see cref="AddTanh"/>: <c>g·(1 − result²)</c>, summed over broadcast dimensions.</summary>
+    /// <param name="gradient">The upstream gradient, shaped like the result.</param>
+    /// <param name="result">The result of the operation.</param>
+    /// <param name="a">The left operand.</param>
+    /// <param name="b">The right operand.</param>
+    /// <param name="da">The gradient of <paramref name="a"/> to add into, or <see langword="null"/>.</param>
+    /// <param name="db">The gradient of <paramref name="b"/> to add into, or <see langword="null"/>.</param>
+    [DerivativeOf(nameof(AddTanh))]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void AddTanhBackward(Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db) =>
+        FusedActivation.Backward(nameof(AddTanh), FusedActivation.Kind.Tanh, gradient, result, a, b, da, db);
+
+    /// <summary><c>Sigmoid(a + b)</c> in one pass and one buffer (see <see cref="AddRelu"/>).</summary>
+    /// <param name="a">The left operand.</param>
+    /// <param name="b">The right operand, broadcast against <paramref name="a"/> (a bias row).</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not broadcast, or the element types differ.</exception>
+    [FusedForm(typeof(Tensor), "op_Addition", nameof(Sigmoid))]
+    [FusedForm(nameof(Add), nameof(Sigmoid))]
+    public static Tensor AddSigmoid(Tensor a, Tensor b) => FusedActivation.Forward(a, b, FusedActivation.Kind.Sigmoid);
+
+    /// <summary>The backward rule of <see cref="AddSigmoid"/>: <c>g·result·(1 − result)</c>, summed over broadcast dimensions.</summary>
+    /// <param name="gradient">The upstream gradient, shaped like the result.</param>
+    /// <param name="result">The result of the operation.</param>
+    /// <param name="a">The left operand.</param>
+    /// <param name="b">The right operand.</param>
+    /// <param name="da">The gradient of <paramref name="a"/> to add into, or <see langword="null"/>.</param>
+    /// <param name="db">The gradient of <paramref name="b"/> to add into, or <see langword="null"/>.</param>
+    [DerivativeOf(nameof(AddSigmoid))]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void AddSigmoidBackward(Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db) =>
+        FusedActivation.Backward(nameof(AddSigmoid), FusedActivation.Kind.Sigmoid, gradient, result, a, b, da, db);
+}
+
+/// <summary>The bias add followed by an activation whose derivative follows from its result (ReLU, tanh, sigmoid).</summary>
+internal static class FusedActivation
+{
+    public enum Kind
     {
-        OpChecks.BinaryBackward(nameof(AddRelu), gradient, result, a, b, da, db);
+        Relu,
+        Tanh,
+        Sigmoid,
+    }
+
+    public static Tensor Forward(Tensor a, Tensor b, Kind kind)
+    {
+        if (a.Rank == 2 && b.Rank == 1 && b.Length == a.Size(1) && a.DType == b.DType)
+        {
+            // The dense-layer case: each row gets the bias and the activation while it is in the L1 cache.
+            var result = Tensor.Empty(a.DType, a.Shape);
+            int columns = a.Size(1);
+            if (ElementwiseOps.IsFloat32(a))
+            {
+                Rows(a.Floats, b.Floats, result.Floats, columns, kind);
+            }
+            else
+            {
+                Rows(a.Doubles, b.Doubles, result.Doubles, columns, kind);
+            }
+
+            return result;
+        }
+
+        var sum = TensorMath.Add(a, b);
+        if (ElementwiseOps.IsFloat32(sum))
+        {
+            Apply(sum.Floats, kind);
+        }
+        else
+        {
+            Apply(sum.Doubles, kind);
+        }
+
+        return sum;
+    }
+
+    public static void Backward(string operation, Kind kind, Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db)
+    {
+        OpChecks.BinaryBackward(operation, gradient, result, a, b, da, db);
         if (da is null && db is null)
         {
             return;
         }
 
-        // The result is positive exactly where a + b is, so the mask comes from the result.
-        var masked = Tensor.Zeros(gradient.DType, gradient.Shape);
-        ElementwiseOps.AccumulateTerm<ElementKernels.ReluGradient<float>, ElementKernels.ReluGradient<double>>(result, gradient, 0, masked);
-        ElementwiseOps.AccumulateReduced(masked, da, subtract: false);
-        ElementwiseOps.AccumulateReduced(masked, db, subtract: false);
+        // The gradient at the sum, from the result alone, then summed into each operand's shape.
+        var atSum = Tensor.Zeros(gradient.DType, gradient.Shape);
+        switch (kind)
+        {
+            case Kind.Relu:
+                ElementwiseOps.AccumulateTerm<ElementKernels.ReluGradient<float>, ElementKernels.ReluGradient<double>>(result, gradient, 0, atSum);
+                break;
+            case Kind.Tanh:
+                ElementwiseOps.AccumulateTerm<ElementKernels.TanhGradient<float>, ElementKernels.TanhGradient<double>>(result, gradient, 0, atSum);
+                break;
+            default:
+                ElementwiseOps.AccumulateTerm<ElementKernels.SigmoidGradient<float>, ElementKernels.SigmoidGradient<double>>(result, gradient, 0, atSum);
+                break;
+        }
+
+        ElementwiseOps.AccumulateReduced(atSum, da, subtract: false);
+        ElementwiseOps.AccumulateReduced(atSum, db, subtract: false);
+    }
+
+    private static void Rows<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> y, int columns, Kind kind)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int row = 0; row < x.Length; row += columns)
+        {
+            var line = y.Slice(row, columns);
+            TensorPrimitives.Add(x.Slice(row, columns), bias, line);
+            Apply(line, kind);
+        }
+    }
+
+    private static void Apply<T>(Span<T> values, Kind kind)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        switch (kind)
+        {
+            case Kind.Relu:
+                TensorPrimitives.Max(values, T.Zero, values);
+                break;
+            case Kind.Tanh:
+                TensorPrimitives.Tanh(values, values);
+                break;
+            default:
+                TensorPrimitives.Sigmoid(values, values);
+                break;
+        }
     }
 }

@@ -7,32 +7,54 @@ namespace DiffGen.Runtime.Tests.Tensors.Ops;
 /// <summary>Fused forms compute exactly what the chains they replace compute, and have correct rules.</summary>
 public class FusedTests
 {
-    public static TheoryData<int[], int[]> Shapes() => new()
+    private static readonly int[][] AShapes = [[4, 5], [3, 4], [2, 3, 4]];
+
+    // A dense layer's bias (the row-wise path), then other broadcasts (the general path).
+    private static readonly int[][] BShapes = [[5], [3, 1], [4]];
+
+    public static TheoryData<string, int> Cases()
     {
-        { [4, 5], [5] },        // a dense layer's bias: the row-wise path
-        { [3, 4], [3, 1] },     // any other broadcast: the general path
-        { [2, 3, 4], [4] },
+        var data = new TheoryData<string, int>();
+        foreach (string activation in new[] { "Relu", "Tanh", "Sigmoid" })
+        {
+            for (int shape = 0; shape < AShapes.Length; shape++)
+            {
+                data.Add(activation, shape);
+            }
+        }
+
+        return data;
+    }
+
+    private static (Func<Tensor, Tensor> Activation, Func<Tensor, Tensor, Tensor> Fused, TensorGradCheck.Backward Rule) Of(string activation) => activation switch
+    {
+        "Relu" => (Relu, AddRelu, (g, r, x, d) => AddReluBackward(g, r, x[0], x[1], d[0], d[1])),
+        "Tanh" => (Tanh, AddTanh, (g, r, x, d) => AddTanhBackward(g, r, x[0], x[1], d[0], d[1])),
+        _ => (Sigmoid, AddSigmoid, (g, r, x, d) => AddSigmoidBackward(g, r, x[0], x[1], d[0], d[1])),
     };
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void AddRelu_equals_Relu_of_the_sum(int[] aShape, int[] bShape)
+    [MemberData(nameof(Cases))]
+    public void The_fused_form_equals_the_activation_of_the_sum(string activation, int shape)
     {
-        var a = AwayFromZero(1, aShape);
-        var b = Random(2, bShape, -0.5, 0.5);
+        var (act, fused, _) = Of(activation);
+        var a = AwayFromZero(1, AShapes[shape]);
+        var b = Random(2, BShapes[shape], -0.05, 0.05);
 
-        Assert.Equal(Relu(Add(a, b)).Doubles.ToArray(), AddRelu(a, b).Doubles.ToArray());
-        Assert.Equal(Relu(Add(F32(a), F32(b))).Floats.ToArray(), AddRelu(F32(a), F32(b)).Floats.ToArray());
+        Assert.Equal(act(Add(a, b)).Doubles.ToArray(), fused(a, b).Doubles.ToArray());
+        Assert.Equal(act(Add(F32(a), F32(b))).Floats.ToArray(), fused(F32(a), F32(b)).Floats.ToArray());
     }
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void AddRelu_backward_matches_finite_differences(int[] aShape, int[] bShape)
+    [MemberData(nameof(Cases))]
+    public void The_fused_rule_matches_finite_differences(string activation, int shape)
     {
-        // Inputs away from the kink: a + b = a stays at least 0.1 from zero, far beyond the finite-difference step.
-        var a = AwayFromZero(3, aShape);
-        var b = Tensor.Zeros(DType.Float64, bShape);
+        var (_, fused, rule) = Of(activation);
 
-        TensorGradCheck.Check(v => AddRelu(v[0], v[1]), (g, r, x, d) => AddReluBackward(g, r, x[0], x[1], d[0], d[1]), [a, b]);
+        // For ReLU, a + b stays at least 0.05 from its kink, far beyond the finite-difference step.
+        var a = AwayFromZero(3, AShapes[shape]);
+        var b = Random(4, BShapes[shape], -0.05, 0.05);
+
+        TensorGradCheck.Check(v => fused(v[0], v[1]), rule, [a, b]);
     }
 }
