@@ -42,3 +42,28 @@ public partial class Mlp
     [Differentiable]
     public double Loss([NoDiff] Tensor images, [NoDiff] Tensor labels) => Losses.CrossEntropy(Forward(images), labels);
 }
+
+/// <summary>The same MLP in PyTorch's layout: TensorMath.Linear with weights [out, in], so Init.KaimingUniform applies directly.</summary>
+[Model]
+public partial class TorchLayoutMlp
+{
+    public TorchLayoutMlp(DType dtype, int inputs, int hidden, int classes, long seed)
+    {
+        Weight1 = Init.KaimingUniform(dtype, seed, hidden, inputs);
+        Bias1 = Tensor.Zeros(dtype, hidden);
+        Weight2 = Init.KaimingUniform(dtype, seed + 1, classes, hidden);
+        Bias2 = Tensor.Zeros(dtype, classes);
+    }
+
+    public Parameter Weight1 { get; }
+
+    public Parameter Bias1 { get; }
+
+    public Parameter Weight2 { get; }
+
+    public Parameter Bias2 { get; }
+
+    [Differentiable]
+    public double Loss([NoDiff] Tensor images, [NoDiff] Tensor labels) =>
+        Losses.CrossEntropy(Linear(Relu(Linear(images, Weight1, Bias1)), Weight2, Bias2), labels);
+}

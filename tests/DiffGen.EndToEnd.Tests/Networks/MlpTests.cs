@@ -31,6 +31,28 @@ public class MlpTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Gradients_through_Linear_in_PyTorch_layout_match_finite_differences()
+    {
+        var random = new Random(6);
+        var net = new TorchLayoutMlp(DType.Float64, inputs: 6, hidden: 5, classes: 3, seed: 4);
+        var images = Tensor.Zeros(DType.Float64, 4, 6);
+        for (int i = 0; i < images.Length; i++)
+        {
+            images.Doubles[i] = random.NextDouble();
+        }
+
+        var labels = Tensor.FromArray(new double[] { 1, 0, 2, 2 }, 4);
+
+        var result = GradCheck.Parameters(
+            net.Parameters(),
+            () => net.Loss(images, labels),
+            () => net.LossWithGradient(images, labels),
+            Check.Options);
+
+        Assert.True(result.Passed, result.ToString());
+    }
+
+    [Fact]
     public void Training_on_MNIST_reaches_95_percent_on_held_out_images()
     {
         // The shared 10k MNIST set: train on the first 8,000 images, evaluate on the last 2,000.
