@@ -76,6 +76,52 @@ public static partial class TensorMath
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void AddSigmoidBackward(Tensor gradient, Tensor result, Tensor a, Tensor b, Tensor? da, Tensor? db) =>
         FusedActivation.Backward(nameof(AddSigmoid), FusedActivation.Kind.Sigmoid, gradient, result, a, b, da, db);
+
+    /// <summary><c>Relu(Linear(input, weight, bias))</c> with one result buffer: the activation runs in place on the layer's output.</summary>
+    /// <param name="input">The inputs, <c>[..., in]</c>.</param>
+    /// <param name="weight">The weight, <c>[out, in]</c>.</param>
+    /// <param name="bias">The bias, <c>[out]</c>, or <see langword="null"/>.</param>
+    /// <returns><c>[..., out]</c>.</returns>
+    /// <exception cref="ArgumentException">A shape or element type does not fit.</exception>
+    [FusedForm(nameof(Linear), nameof(Relu))]
+    public static Tensor LinearRelu(Tensor input, Tensor weight, Tensor? bias)
+    {
+        var result = Linear(input, weight, bias);
+        if (ElementwiseOps.IsFloat32(result))
+        {
+            TensorPrimitives.Max(result.Floats, 0f, result.Floats);
+        }
+        else
+        {
+            TensorPrimitives.Max(result.Doubles, 0d, result.Doubles);
+        }
+
+        return result;
+    }
+
+    /// <summary>The backward rule of <see cref="LinearRelu"/>: <see cref="LinearBackward"/> of the gradient where the result is positive.</summary>
+    /// <param name="gradient">The upstream gradient, shaped like the result.</param>
+    /// <param name="result">The result of the operation.</param>
+    /// <param name="input">The inputs.</param>
+    /// <param name="weight">The weight.</param>
+    /// <param name="bias">The bias, or <see langword="null"/>.</param>
+    /// <param name="dinput">The gradient of <paramref name="input"/> to add into, or <see langword="null"/>.</param>
+    /// <param name="dweight">The gradient of <paramref name="weight"/> to add into, or <see langword="null"/>.</param>
+    /// <param name="dbias">The gradient of <paramref name="bias"/> to add into, or <see langword="null"/>.</param>
+    [DerivativeOf(nameof(LinearRelu))]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void LinearReluBackward(Tensor gradient, Tensor result, Tensor input, Tensor weight, Tensor? bias, Tensor? dinput, Tensor? dweight, Tensor? dbias)
+    {
+        OpChecks.Upstream(nameof(LinearRelu), gradient, result);
+        if (dinput is null && dweight is null && dbias is null)
+        {
+            return;
+        }
+
+        var atLayer = Tensor.Zeros(gradient.DType, gradient.Shape);
+        ElementwiseOps.AccumulateTerm<ElementKernels.ReluGradient<float>, ElementKernels.ReluGradient<double>>(result, gradient, 0, atLayer);
+        LinearBackward(atLayer, result, input, weight, bias, dinput, dweight, dbias);
+    }
 }
 
 /// <summary>The bias add followed by an activation whose derivative follows from its result (ReLU, tanh, sigmoid).</summary>

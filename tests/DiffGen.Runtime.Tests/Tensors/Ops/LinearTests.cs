@@ -75,3 +75,30 @@ public class LinearTests
         Assert.StartsWith("Linear: the input [2, 3] does not fit the weight [4, 5]", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>LinearRelu: the fused form of Relu(Linear(...)).</summary>
+public class LinearReluTests
+{
+    [Fact]
+    public void LinearRelu_equals_Relu_of_Linear()
+    {
+        var x = Random(7, [5, 7]);
+        var w = Random(8, [4, 7]);
+        var b = Random(9, [4]);
+
+        Assert.Equal(Relu(Linear(x, w, b)).Doubles.ToArray(), LinearRelu(x, w, b).Doubles.ToArray());
+    }
+
+    [Fact]
+    public void LinearRelu_backward_matches_finite_differences()
+    {
+        // Weights of one sign and positive inputs keep every pre-activation at least 0.7 from ReLU's kink.
+        var x = Random(10, [3, 4], 0.5, 1);
+        var w = Random(11, [2, 4], 0.5, 1);
+        var b = Tensor.FromArray(new double[] { -0.3, 0.2 }, 2);
+        var negativeW = Random(12, [2, 4], -1, -0.5);
+
+        TensorGradCheck.Check(v => LinearRelu(v[0], v[1], v[2]), (g, r, v, d) => LinearReluBackward(g, r, v[0], v[1], v[2], d[0], d[1], d[2]), [x, w, b]);
+        TensorGradCheck.Check(v => LinearRelu(v[0], v[1], null), (g, r, v, d) => LinearReluBackward(g, r, v[0], v[1], null, d[0], d[1], null), [x, negativeW]);
+    }
+}
