@@ -130,7 +130,7 @@ internal readonly struct MatMulPlan
     /// <c>C = op(A)·op(B) + beta·C</c> on densely stored matrices (leading dimension = stored row length, at least 1
     /// so that empty products pass the kernel's checks).
     /// </summary>
-    private static void Product<T>(bool transposeA, bool transposeB, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c)
+    internal static void Product<T>(bool transposeA, bool transposeB, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lda = Math.Max(1, transposeA ? m : k);

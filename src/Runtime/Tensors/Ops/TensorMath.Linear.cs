@@ -2,7 +2,6 @@ using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Numerics.Tensors;
-using DiffGen.Kernels;
 
 namespace DiffGen;
 
@@ -119,7 +118,7 @@ internal static class LinearKernels
     public static void Forward<T>(int rows, int inputs, int outputs, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Multiply(false, true, rows, outputs, inputs, T.One, x, inputs, w, inputs, T.Zero, y, outputs);
+        MatMulPlan.Product(false, true, rows, outputs, inputs, x, w, T.Zero, y);
         if (!bias.IsEmpty)
         {
             for (int row = 0; row < rows; row++)
@@ -135,12 +134,12 @@ internal static class LinearKernels
     {
         if (!dx.IsEmpty)
         {
-            Multiply(false, false, rows, inputs, outputs, T.One, g, outputs, w, inputs, T.One, dx, inputs);
+            MatMulPlan.Product(false, false, rows, inputs, outputs, g, w, T.One, dx);
         }
 
         if (!dw.IsEmpty)
         {
-            Multiply(true, false, outputs, inputs, rows, T.One, g, outputs, x, inputs, T.One, dw, inputs);
+            MatMulPlan.Product(true, false, outputs, inputs, rows, g, x, T.One, dw);
         }
 
         if (!db.IsEmpty)
@@ -151,21 +150,4 @@ internal static class LinearKernels
             }
         }
     }
-
-    private static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Gemm.Multiply(transposeA, transposeB, m, n, k, float.CreateTruncating(alpha), Cast<T, float>(a), lda, Cast<T, float>(b), ldb, float.CreateTruncating(beta), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), ldc);
-        }
-        else
-        {
-            Gemm.Multiply(transposeA, transposeB, m, n, k, double.CreateTruncating(alpha), Cast<T, double>(a), lda, Cast<T, double>(b), ldb, double.CreateTruncating(beta), System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c), ldc);
-        }
-    }
-
-    private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> span)
-        where TFrom : unmanaged
-        where TTo : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
 }
