@@ -319,8 +319,14 @@ internal static class MethodFrontEnd
         text.Append('.').Append(method.Name).Append('(');
         text.Append(string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)))));
         text.Append(')');
+        return SafeHintName(text.ToString(), ".g.cs");
+    }
+
+    /// <summary>A hint name made of <paramref name="text"/>'s characters that are valid in one (generics in brackets) and <paramref name="suffix"/>.</summary>
+    internal static string SafeHintName(string text, string suffix)
+    {
         var safe = new System.Text.StringBuilder();
-        foreach (char c in text.ToString())
+        foreach (char c in text)
         {
             safe.Append(c switch
             {
@@ -331,6 +337,6 @@ internal static class MethodFrontEnd
             });
         }
 
-        return safe.Append(".g.cs").ToString();
+        return safe.Append(suffix).ToString();
     }
 }

@@ -133,21 +133,7 @@ internal static class ModelFrontEnd
     /// <summary>The name in dotted parameter names: the member's name without one leading underscore.</summary>
     private static string PathName(string name) => name.Length > 1 && name[0] == '_' ? name.Substring(1) : name;
 
-    private static string HintName(INamedTypeSymbol type)
-    {
-        var text = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted));
-        var safe = new System.Text.StringBuilder();
-        foreach (char c in text)
-        {
-            safe.Append(c switch
-            {
-                '<' => '[',
-                '>' => ']',
-                _ when char.IsLetterOrDigit(c) || c is '.' or ',' or '_' => c,
-                _ => '_',
-            });
-        }
-
-        return safe.Append(".Model.g.cs").ToString();
-    }
+    private static string HintName(INamedTypeSymbol type) => MethodFrontEnd.SafeHintName(
+        type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)),
+        ".Model.g.cs");
 }

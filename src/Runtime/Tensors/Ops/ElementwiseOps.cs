@@ -147,6 +147,22 @@ internal static class ElementwiseOps
         return Tensor.Empty(x.DType, x.Shape);
     }
 
+    /// <summary>A new tensor shaped like <paramref name="x"/> holding f(x), by the float or the double kernel.</summary>
+    public static unsafe Tensor Map(Tensor x, delegate*<ReadOnlySpan<float>, Span<float>, void> single, delegate*<ReadOnlySpan<double>, Span<double>, void> @double)
+    {
+        var result = UnaryResult(x);
+        if (IsFloat32(x))
+        {
+            single(x.Floats, result.Floats);
+        }
+        else
+        {
+            @double(x.Doubles, result.Doubles);
+        }
+
+        return result;
+    }
+
     /// <summary><c>dx += a·b</c> (same shapes).</summary>
     public static void MultiplyAddInto(Tensor a, Tensor b, Tensor dx)
     {

@@ -10,20 +10,8 @@ public static partial class TensorMath
     /// <summary>Element-wise hyperbolic tangent.</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>, with values in (−1, 1).</returns>
-    public static Tensor Tanh(Tensor x)
-    {
-        var result = ElementwiseOps.UnaryResult(x);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Tanh(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Tanh(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Tanh(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Tanh, &TensorPrimitives.Tanh);
 
     /// <summary>The backward rule of <see cref="Tanh"/>: <c>dx += g·(1 − result²)</c>.</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>
@@ -41,20 +29,8 @@ public static partial class TensorMath
     /// <summary>Element-wise logistic sigmoid <c>1 / (1 + e⁻ˣ)</c>.</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>, with values in (0, 1).</returns>
-    public static Tensor Sigmoid(Tensor x)
-    {
-        var result = ElementwiseOps.UnaryResult(x);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Sigmoid(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Sigmoid(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Sigmoid(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Sigmoid, &TensorPrimitives.Sigmoid);
 
     /// <summary>The backward rule of <see cref="Sigmoid"/>: <c>dx += g·result·(1 − result)</c>.</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>

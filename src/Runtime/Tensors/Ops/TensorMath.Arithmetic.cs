@@ -345,21 +345,8 @@ public static partial class TensorMath
     /// <summary>Element-wise negation <c>-x</c>.</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
-    public static Tensor Negate(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var result = Tensor.Empty(x.DType, x.Shape);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Negate(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Negate(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Negate(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Negate, &TensorPrimitives.Negate);
 
     /// <summary>The backward rule of <see cref="Negate"/>: <c>dx -= g</c>.</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>

@@ -11,20 +11,8 @@ public static partial class TensorMath
     /// <summary>Element-wise exponential <c>eˣ</c>.</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
-    public static Tensor Exp(Tensor x)
-    {
-        var result = ElementwiseOps.UnaryResult(x);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Exp(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Exp(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Exp(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Exp, &TensorPrimitives.Exp);
 
     /// <summary>The backward rule of <see cref="Exp"/>: <c>dx += g·result</c>.</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>
@@ -45,20 +33,8 @@ public static partial class TensorMath
     /// <summary>Element-wise natural logarithm <c>ln x</c> (NaN for x &lt; 0, −∞ at 0).</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
-    public static Tensor Log(Tensor x)
-    {
-        var result = ElementwiseOps.UnaryResult(x);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Log(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Log(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Log(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Log, &TensorPrimitives.Log);
 
     /// <summary>The backward rule of <see cref="Log"/>: <c>dx += g / x</c>.</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>
@@ -76,20 +52,8 @@ public static partial class TensorMath
     /// <summary>Element-wise square root <c>√x</c> (NaN for x &lt; 0).</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
-    public static Tensor Sqrt(Tensor x)
-    {
-        var result = ElementwiseOps.UnaryResult(x);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Sqrt(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Sqrt(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Sqrt(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Sqrt, &TensorPrimitives.Sqrt);
 
     /// <summary>The backward rule of <see cref="Sqrt"/>: <c>dx += g / (2·result)</c> (infinite at 0, as in PyTorch).</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>
@@ -107,20 +71,8 @@ public static partial class TensorMath
     /// <summary>Element-wise absolute value <c>|x|</c>.</summary>
     /// <param name="x">The tensor.</param>
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
-    public static Tensor Abs(Tensor x)
-    {
-        var result = ElementwiseOps.UnaryResult(x);
-        if (ElementwiseOps.IsFloat32(x))
-        {
-            TensorPrimitives.Abs(x.Floats, result.Floats);
-        }
-        else
-        {
-            TensorPrimitives.Abs(x.Doubles, result.Doubles);
-        }
-
-        return result;
-    }
+    public static unsafe Tensor Abs(Tensor x) =>
+        ElementwiseOps.Map(x, &TensorPrimitives.Abs, &TensorPrimitives.Abs);
 
     /// <summary>The backward rule of <see cref="Abs"/>: <c>dx += g·sign(x)</c>, with sign(0) = 0 (PyTorch's choice at the kink).</summary>
     /// <param name="gradient">The upstream gradient, shaped like the result.</param>
